@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hv_sim grant operations: map, unmap and copy with Xen's checks and
+ * GNTST_* results, against guests' memory and grant tables shared by the
+ * broker (see hv_sim.h for the domain cache and pin counts).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_pause.h>
+
+#include "hv_sim.h"
+#include "sim/xnb_sim_msg.h"
+
+/* Attempts at updating an entry the guest keeps changing, as Xen. */
+#define PIN_RETRIES 4
+/* Attempts at finding a stable cached domain before giving up. */
+#define DOM_GET_RETRIES 4
+
+static struct hv_sim *
+sim(struct xnb_hv *hv)
+{
+	return hv->priv;
+}
+
+/*
+ * Release a retired domain's mappings; s->lock held. The small struct
+ * itself stays until close: a reader may still hold a pointer it loaded
+ * before the domain was retired, and finds out only by looking at it.
+ */
+static void
+dom_release(struct hv_sim *s, struct hv_sim_dom *d)
+{
+	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
+	munmap(d->gnttab, d->gnttab_len);
+	close(d->mem_fd);
+	free(d->pins);
+	d->mem = NULL;
+	d->gnttab = NULL;
+	d->pins = NULL;
+	d->next_retired = s->shells;
+	s->shells = d;
+}
+
+/* Release the retired domains nothing uses any more; s->lock held. */
+static void
+dom_reap(struct hv_sim *s)
+{
+	struct hv_sim_dom **pp = &s->retired;
+	struct hv_sim_dom *d;
+
+	while ((d = *pp) != NULL) {
+		if (__atomic_load_n(&d->users, __ATOMIC_SEQ_CST) == 0 &&
+		    __atomic_load_n(&d->regions, __ATOMIC_SEQ_CST) == 0) {
+			*pp = d->next_retired;
+			dom_release(s, d);
+		} else {
+			pp = &d->next_retired;
+		}
+	}
+}
+
+/* Unpublish the cached domain of domid (if any); s->lock held. */
+static void
+dom_retire(struct hv_sim *s, uint16_t domid)
+{
+	struct hv_sim_dom *d = s->doms[domid];
+
+	if (d == NULL)
+		return;
+	__atomic_store_n(&s->doms[domid], NULL, __ATOMIC_SEQ_CST);
+	d->next_retired = s->retired;
+	s->retired = d;
+	dom_reap(s);
+}
+
+static void *
+map_whole(int fd, size_t len)
+{
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Ask the broker for domain domid and publish it; s->lock held. */
+static int
+dom_fetch(struct hv_sim *s, uint16_t domid)
+{
+	struct xnb_sim_req req = { .type = XNB_SIM_DOMAIN_GET };
+	struct xnb_sim_rep rep;
+	struct hv_sim_dom *d;
+	struct stat st;
+	int fds[2];
+	int ret;
+
+	req.u.domain_get.domid = domid;
+	ret = xnb_sim_rpc(s->sock, &req, NULL, 0, &rep, fds, 2);
+	if (ret < 0)
+		return ret;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		ret = -ENOMEM;
+		goto close_fds;
+	}
+	d->domid = domid;
+	d->gen = rep.u.domain_get.gen;
+	d->npages = rep.u.domain_get.npages;
+	d->ngrants = rep.u.domain_get.ngrants;
+	d->gnttab_len = xnb_sim_gnttab_bytes(d->ngrants);
+	/* The broker checked these; a short file would fault us later. */
+	if (fstat(fds[0], &st) < 0 ||
+	    (uint64_t)st.st_size < (uint64_t)d->npages * XNB_PAGE_SIZE ||
+	    fstat(fds[1], &st) < 0 || (uint64_t)st.st_size < d->gnttab_len) {
+		ret = -EPROTO;
+		goto free_dom;
+	}
+	d->pins = calloc(d->ngrants, sizeof(*d->pins));
+	if (d->pins == NULL) {
+		ret = -ENOMEM;
+		goto free_dom;
+	}
+	d->mem = map_whole(fds[0], (size_t)d->npages * XNB_PAGE_SIZE);
+	if (d->mem == NULL) {
+		ret = -errno;
+		goto free_pins;
+	}
+	d->gnttab = map_whole(fds[1], d->gnttab_len);
+	if (d->gnttab == NULL) {
+		ret = -errno;
+		goto unmap_mem;
+	}
+	close(fds[1]);
+	d->mem_fd = fds[0];
+	dom_retire(s, domid);
+	__atomic_store_n(&s->doms[domid], d, __ATOMIC_SEQ_CST);
+	return 0;
+
+unmap_mem:
+	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
+free_pins:
+	free(d->pins);
+free_dom:
+	free(d);
+close_fds:
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
+}
+
+/*
+ * Take a reference on the live domain domid, fetching it on first use.
+ * Lock-free unless the domain is new, dead or replaced. NULL when there is
+ * no such live domain (GNTST_bad_domain).
+ */
+static struct hv_sim_dom *
+dom_get(struct hv_sim *s, xnb_domid_t domid)
+{
+	struct hv_sim_dom *d;
+	uint32_t gen;
+	int i;
+
+	if (domid >= XNB_SIM_DOMID_MAX)
+		return NULL;
+	for (i = 0; i < DOM_GET_RETRIES; i++) {
+		gen = __atomic_load_n(&s->domtab[domid], __ATOMIC_ACQUIRE);
+		d = __atomic_load_n(&s->doms[domid], __ATOMIC_ACQUIRE);
+		if (gen == 0 || d == NULL || d->gen != gen) {
+			if (gen == 0 && d == NULL)
+				return NULL;
+			pthread_mutex_lock(&s->lock);
+			if (gen == 0)
+				dom_retire(s, domid);
+			else if (s->doms[domid] == d)
+				dom_fetch(s, domid);
+			pthread_mutex_unlock(&s->lock);
+			continue;
+		}
+		__atomic_fetch_add(&d->users, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&s->doms[domid], __ATOMIC_SEQ_CST) == d)
+			return d;
+		__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static void
+dom_put(struct hv_sim_dom *d)
+{
+	__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
+}
+
+static void
+pin_lock(struct hv_sim_pin *p)
+{
+	while (__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(&p->lock, __ATOMIC_RELAXED) != 0)
+			rte_pause();
+}
+
+static void
+pin_unlock(struct hv_sim_pin *p)
+{
+	__atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * Set GTF_reading (and GTF_writing) on a grant entry the guest may be
+ * changing under us, as Xen's _set_status_v1: the first pin also checks
+ * that the entry grants access to us; writing needs a writable grant.
+ * Xen reports both refusals as GNTST_general_error; the simulator says
+ * GNTST_permission_denied, which callers treat as an error just the same
+ * and which tells a test (or a log reader) what was wrong.
+ */
+static int16_t
+set_status(struct xnb_sim_grant_entry *e, bool writable, bool first,
+	   xnb_domid_t self)
+{
+	union xnb_sim_grant_hdr h, n;
+	int i;
+
+	h = xnb_sim_grant_load(e);
+	for (i = 0; ; i++) {
+		if (first && ((h.s.flags & XNB_SIM_GTF_TYPE_MASK) !=
+			      XNB_SIM_GTF_PERMIT_ACCESS || h.s.domid != self))
+			return XNB_GNTST_PERMISSION_DENIED;
+		if (writable && (h.s.flags & XNB_SIM_GTF_READONLY))
+			return XNB_GNTST_PERMISSION_DENIED;
+		n = h;
+		n.s.flags |= XNB_SIM_GTF_READING |
+			     (writable ? XNB_SIM_GTF_WRITING : 0);
+		if (xnb_sim_grant_cas(e, &h, n))
+			return XNB_GNTST_OKAY;
+		if (i == PIN_RETRIES)
+			return XNB_GNTST_GENERAL_ERROR;
+	}
+}
+
+/* Pin ref of d for reading or writing; *frame is the granted page. */
+static int16_t
+grant_pin(struct hv_sim_dom *d, xnb_gref_t ref, bool writable,
+	  xnb_domid_t self, uint32_t *frame)
+{
+	struct xnb_sim_grant_entry *e;
+	struct hv_sim_pin *p;
+	uint32_t f;
+	int16_t st;
+
+	if (ref >= d->ngrants)
+		return XNB_GNTST_BAD_GNTREF;
+	p = &d->pins[ref];
+	e = &d->gnttab[ref];
+	pin_lock(p);
+	if (p->n == 0 || (writable && p->nw == 0)) {
+		st = set_status(e, writable, p->n == 0, self);
+		if (st != XNB_GNTST_OKAY)
+			goto unlock;
+		if (p->n == 0) {
+			/* Read the frame once; the guest may rewrite it. */
+			f = __atomic_load_n(&e->frame, __ATOMIC_RELAXED);
+			if (f >= d->npages) {
+				xnb_sim_grant_clear_flags(e,
+					XNB_SIM_GTF_READING |
+					XNB_SIM_GTF_WRITING);
+				st = XNB_GNTST_BAD_PAGE;
+				goto unlock;
+			}
+			p->frame = f;
+		}
+	}
+	p->n++;
+	if (writable)
+		p->nw++;
+	*frame = p->frame;
+	st = XNB_GNTST_OKAY;
+unlock:
+	pin_unlock(p);
+	return st;
+}
+
+static void
+grant_unpin(struct hv_sim_dom *d, xnb_gref_t ref, bool writable)
+{
+	struct hv_sim_pin *p = &d->pins[ref];
+	uint16_t clear = 0;
+
+	pin_lock(p);
+	p->n--;
+	if (writable && --p->nw == 0)
+		clear |= XNB_SIM_GTF_WRITING;
+	if (p->n == 0)
+		clear |= XNB_SIM_GTF_READING;
+	if (clear != 0)
+		xnb_sim_grant_clear_flags(&d->gnttab[ref], clear);
+	pin_unlock(p);
+}
+
+static unsigned int
+region_bucket(const void *addr)
+{
+	return ((uintptr_t)addr >> XNB_PAGE_SHIFT) % HV_SIM_REGION_BUCKETS;
+}
+
+/* Per-ref outcome of pinning a map_grants batch. */
+struct map_pin {
+	uint32_t frame;
+	int16_t status;
+};
+
+static void
+unpin_pinned(struct hv_sim_dom *d, const xnb_gref_t *refs,
+	     const struct map_pin *pins, uint32_t count, bool writable)
+{
+	uint32_t i;
+
+	for (i = 0; i < count; i++)
+		if (pins[i].status == XNB_GNTST_OKAY)
+			grant_unpin(d, refs[i], writable);
+}
+
+/* Pin every ref and map them into one fresh region. Returns the region's
+ * address or NULL + errno, with every pin undone. */
+static uint8_t *
+map_pinned(struct hv_sim_dom *d, const xnb_gref_t *refs,
+	   struct map_pin *pins, uint32_t count, bool writable,
+	   xnb_domid_t self)
+{
+	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+	size_t len = (size_t)count * XNB_PAGE_SIZE;
+	bool failed = false;
+	uint32_t i, run;
+	uint8_t *base;
+	void *p;
+	int err;
+
+	/* Like a batched GNTTABOP_map_grant_ref: try every ref, report each,
+	 * then undo the successes if any failed. */
+	for (i = 0; i < count; i++) {
+		pins[i].status = grant_pin(d, refs[i], writable, self,
+					   &pins[i].frame);
+		if (pins[i].status != XNB_GNTST_OKAY)
+			failed = true;
+	}
+	if (failed) {
+		err = EFAULT;
+		goto unpin;
+	}
+	base = mmap(NULL, len, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		err = ENOMEM;
+		goto fail_all;
+	}
+	/* One mmap per run of consecutive guest frames. */
+	for (i = 0; i < count; i += run) {
+		for (run = 1; i + run < count &&
+		     pins[i + run].frame == pins[i].frame + run; run++)
+			;
+		p = mmap(base + (size_t)i * XNB_PAGE_SIZE,
+			 (size_t)run * XNB_PAGE_SIZE, prot,
+			 MAP_SHARED | MAP_FIXED, d->mem_fd,
+			 (off_t)pins[i].frame * XNB_PAGE_SIZE);
+		if (p == MAP_FAILED) {
+			err = errno;
+			munmap(base, len);
+			goto fail_all;
+		}
+	}
+	return base;
+
+fail_all:
+	unpin_pinned(d, refs, pins, count, writable);
+	for (i = 0; i < count; i++)
+		pins[i].status = XNB_GNTST_GENERAL_ERROR;
+	errno = err;
+	return NULL;
+unpin:
+	unpin_pinned(d, refs, pins, count, writable);
+	errno = err;
+	return NULL;
+}
+
+void *
+hv_sim_map_grants(struct xnb_hv *hv, xnb_domid_t domid,
+		  const xnb_gref_t *refs, uint32_t count, bool writable,
+		  int16_t *status)
+{
+	struct hv_sim *s = sim(hv);
+	struct hv_sim_region *r;
+	struct hv_sim_dom *d;
+	struct map_pin *pins;
+	unsigned int b;
+	uint32_t i;
+	int err;
+
+	if (count == 0 || count > XNB_SIM_MAX_GRANTS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	d = dom_get(s, domid);
+	if (d == NULL) {
+		for (i = 0; status != NULL && i < count; i++)
+			status[i] = XNB_GNTST_BAD_DOMAIN;
+		errno = ESRCH;
+		return NULL;
+	}
+	r = malloc(sizeof(*r) + sizeof(r->refs[0]) * count);
+	pins = malloc(sizeof(*pins) * count);
+	if (r == NULL || pins == NULL) {
+		err = ENOMEM;
+		for (i = 0; status != NULL && i < count; i++)
+			status[i] = XNB_GNTST_GENERAL_ERROR;
+		goto free_region;
+	}
+	r->addr = map_pinned(d, refs, pins, count, writable, hv->domid);
+	err = errno;
+	for (i = 0; status != NULL && i < count; i++)
+		status[i] = pins[i].status;
+	if (r->addr == NULL)
+		goto free_region;
+	free(pins);
+	memcpy(r->refs, refs, sizeof(r->refs[0]) * count);
+	r->count = count;
+	r->writable = writable;
+	r->dom = d;
+	__atomic_fetch_add(&d->regions, 1, __ATOMIC_SEQ_CST);
+	b = region_bucket(r->addr);
+	pthread_mutex_lock(&s->lock);
+	r->next = s->regions[b];
+	s->regions[b] = r;
+	pthread_mutex_unlock(&s->lock);
+	dom_put(d);
+	return r->addr;
+
+free_region:
+	free(pins);
+	free(r);
+	dom_put(d);
+	errno = err;
+	return NULL;
+}
+
+/* Take the region at addr out of the table; NULL if there is none. */
+static struct hv_sim_region *
+region_take(struct hv_sim *s, void *addr, uint32_t count)
+{
+	struct hv_sim_region **pp, *r;
+
+	pthread_mutex_lock(&s->lock);
+	for (pp = &s->regions[region_bucket(addr)]; (r = *pp) != NULL;
+	     pp = &r->next)
+		if (r->addr == addr && r->count == count) {
+			*pp = r->next;
+			break;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+/* Unmap, then unpin (the guest may reuse the page only once we cannot
+ * touch it); s->lock not held. */
+static void
+region_release(struct hv_sim *s, struct hv_sim_region *r)
+{
+	struct hv_sim_dom *d = r->dom;
+	uint32_t i;
+
+	munmap(r->addr, (size_t)r->count * XNB_PAGE_SIZE);
+	for (i = 0; i < r->count; i++)
+		grant_unpin(d, r->refs[i], r->writable);
+	__atomic_fetch_sub(&d->regions, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->doms[d->domid], __ATOMIC_SEQ_CST) != d) {
+		pthread_mutex_lock(&s->lock);
+		dom_reap(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+	free(r);
+}
+
+int
+hv_sim_unmap_grants(struct xnb_hv *hv, void *addr, uint32_t count)
+{
+	struct hv_sim *s = sim(hv);
+	struct hv_sim_region *r;
+
+	r = region_take(s, addr, count);
+	if (r == NULL)
+		return -EINVAL;
+	region_release(s, r);
+	return 0;
+}
+
+/* A domain held across consecutive copy ops naming the same domid. */
+struct copy_dom {
+	struct hv_sim_dom *d;
+	xnb_domid_t domid;
+};
+
+static struct hv_sim_dom *
+copy_dom_get(struct hv_sim *s, struct copy_dom *c, xnb_domid_t domid)
+{
+	if (c->d != NULL && c->domid == domid)
+		return c->d;
+	if (c->d != NULL)
+		dom_put(c->d);
+	c->d = dom_get(s, domid);
+	c->domid = domid;
+	return c->d;
+}
+
+/* One side of a copy op: a pinned grant's page or a local pointer. */
+static int16_t
+copy_side(struct copy_dom *c, union xnb_gcopy_ptr *ptr, bool gref,
+	  bool writable, xnb_domid_t self, uint8_t **p)
+{
+	struct hv_sim_dom *d;
+	uint32_t frame;
+	int16_t st;
+
+	if (!gref) {
+		*p = ptr->virt;
+		return XNB_GNTST_OKAY;
+	}
+	d = c->d;
+	st = grant_pin(d, ptr->foreign.ref, writable, self, &frame);
+	if (st != XNB_GNTST_OKAY)
+		return st;
+	*p = d->mem + (size_t)frame * XNB_PAGE_SIZE;
+	return XNB_GNTST_OKAY;
+}
+
+/* One GNTTABOP_copy op, checks in Xen's order: domains, source grant,
+ * destination grant, then page bounds. */
+static int16_t
+copy_one(struct hv_sim *s, struct xnb_gcopy *op, struct copy_dom *cs,
+	 struct copy_dom *cd, xnb_domid_t self)
+{
+	bool sg = op->flags & XNB_GCOPY_SOURCE_GREF;
+	bool dg = op->flags & XNB_GCOPY_DEST_GREF;
+	uint8_t *src, *dst;
+	int16_t st;
+
+	if (sg && copy_dom_get(s, cs, op->source.foreign.domid) == NULL)
+		return XNB_GNTST_BAD_DOMAIN;
+	if (dg && copy_dom_get(s, cd, op->dest.foreign.domid) == NULL)
+		return XNB_GNTST_BAD_DOMAIN;
+	st = copy_side(cs, &op->source, sg, false, self, &src);
+	if (st != XNB_GNTST_OKAY)
+		return st;
+	st = copy_side(cd, &op->dest, dg, true, self, &dst);
+	if (st != XNB_GNTST_OKAY)
+		goto unpin_src;
+	if ((sg && op->source.foreign.offset + op->len > XNB_PAGE_SIZE) ||
+	    (dg && op->dest.foreign.offset + op->len > XNB_PAGE_SIZE)) {
+		st = XNB_GNTST_BAD_COPY_ARG;
+		goto unpin_dst;
+	}
+	memmove(dst + (dg ? op->dest.foreign.offset : 0),
+		src + (sg ? op->source.foreign.offset : 0), op->len);
+unpin_dst:
+	if (dg)
+		grant_unpin(cd->d, op->dest.foreign.ref, true);
+unpin_src:
+	if (sg)
+		grant_unpin(cs->d, op->source.foreign.ref, false);
+	return st;
+}
+
+int
+hv_sim_copy_grants(struct xnb_hv *hv, struct xnb_gcopy *ops, uint32_t count)
+{
+	struct copy_dom cs = { .d = NULL }, cd = { .d = NULL };
+	struct hv_sim *s = sim(hv);
+	uint32_t i;
+
+	for (i = 0; i < count; i++)
+		ops[i].status = copy_one(s, &ops[i], &cs, &cd, hv->domid);
+	if (cs.d != NULL)
+		dom_put(cs.d);
+	if (cd.d != NULL)
+		dom_put(cd.d);
+	return 0;
+}
+
+void
+hv_sim_grant_fini(struct hv_sim *s)
+{
+	struct hv_sim_region *r;
+	struct hv_sim_dom *d;
+	unsigned int i;
+
+	for (i = 0; i < HV_SIM_REGION_BUCKETS; i++)
+		while ((r = s->regions[i]) != NULL) {
+			s->regions[i] = r->next;
+			region_release(s, r);
+		}
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < XNB_SIM_DOMID_MAX; i++)
+		dom_retire(s, (uint16_t)i);
+	while ((d = s->shells) != NULL) {
+		s->shells = d->next_retired;
+		free(d);
+	}
+	pthread_mutex_unlock(&s->lock);
+}

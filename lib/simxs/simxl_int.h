@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internals of the toolstack stand-in (xnb_simxl.h). */
+#ifndef SIMXL_INT_H
+#define SIMXL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <xenstore.h>
+
+#include "xnb_simxl.h"
+
+#define SIMXL_ERR(fmt, ...) \
+	fprintf(stderr, "xnb-simxl: " fmt "\n", ##__VA_ARGS__)
+
+/* Domain ids a toolstack may create: 1 .. DOMID_FIRST_RESERVED - 1. */
+#define SIMXL_DOMID_MAX 0x7fefu
+/* xenbus states (xen/io/xenbus.h). */
+#define SIMXL_STATE_INITIALISING 1
+#define SIMXL_STATE_INITWAIT 2
+#define SIMXL_STATE_CONNECTED 4
+#define SIMXL_STATE_CLOSING 5
+#define SIMXL_STATE_CLOSED 6
+/* How long destroy waits for each backend before removing anyway. */
+#define SIMXL_DESTROY_WAIT_MS 2000u
+
+struct xnb_simxl {
+	struct xs_handle *xs;
+	unsigned int seq; /* for watch tokens */
+};
+
+int64_t simxl_now_ms(void);
+/* Value at path, NUL-terminated and malloc()ed; NULL + errno. */
+char *simxl_read(struct xnb_simxl *xl, xs_transaction_t t, const char *path);
+/* Value at path as a number in [0, INT32_MAX]; -1 when absent or not a
+ * number. */
+int simxl_read_int(struct xnb_simxl *xl, xs_transaction_t t,
+		   const char *path);
+int simxl_write(struct xnb_simxl *xl, xs_transaction_t t, const char *path,
+		const char *value);
+/* mkdir path with permissions (owner first, then one reader). */
+int simxl_mkdir_perms(struct xnb_simxl *xl, xs_transaction_t t,
+		      const char *path, uint16_t owner, int reader);
+int simxl_set_perms(struct xnb_simxl *xl, xs_transaction_t t,
+		    const char *path, uint16_t owner, int reader);
+/* Run body in a transaction, retried on EAGAIN as libxl does. */
+int simxl_txn(struct xnb_simxl *xl,
+	      int (*body)(struct xnb_simxl *xl, xs_transaction_t t, void *arg),
+	      void *arg);
+/* Wait (with a watch) until done(value at path) holds, value NULL when
+ * the node is absent. 0 or -ETIMEDOUT at deadline (simxl_now_ms). */
+int simxl_wait(struct xnb_simxl *xl, const char *path,
+	       bool (*done)(const char *value), int64_t deadline);
+/* libxl__xs_path_cleanup: remove path, then its parents while they have
+ * neither a value nor children. */
+int simxl_path_cleanup(struct xnb_simxl *xl, xs_transaction_t t,
+		       const char *path);
+/* Run a vif hotplug script as libxl does and wait for it (and, online,
+ * for hotplug-status "connected"). */
+int simxl_hotplug(struct xnb_simxl *xl, const char *script,
+		  const char *be_path, uint16_t domid, int devid, bool online,
+		  int64_t deadline);
+
+#endif /* SIMXL_INT_H */

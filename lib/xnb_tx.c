@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Guest Tx: parse, validate, grant-copy and answer a netif Tx ring. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+
+#include "xnb_log.h"
+#include "xnb_mcast.h"
+#include "xnb_tx.h"
+
+/* Grant-copy ops one burst may build; a frame that might not fit waits
+ * for the next burst so each burst makes exactly one copy call. */
+#define TX_OPS_MAX 2048
+
+/* Where a frame's data lives in guest memory. */
+struct tx_frag {
+	xnb_gref_t gref;
+	uint16_t offset;
+	uint16_t size;
+};
+
+/* A frame accepted in the current burst. */
+struct tx_frame {
+	struct xnb_tx_pkt pkt;
+	void *cookie;
+	uint16_t rsp_first;  /* its first staged response */
+	uint16_t nr_rsp;     /* slots it used (data and extra-info) */
+	uint16_t op_first;
+	uint16_t nr_ops;
+	struct tx_frag frags[XNB_TX_LEGACY_SLOTS];
+};
+
+/* What parsing one request chain found. */
+enum tx_verdict {
+	TX_OK,
+	TX_DROP,
+	TX_CTRL,   /* multicast filter update: answered, no frame */
+	TX_FATAL,
+};
+
+struct xnb_txq {
+	/* Connection. */
+	netif_tx_back_ring_t ring;
+	bool attached;
+	bool failed;
+	xnb_domid_t domid;
+	struct xnb_hv_evtchn *ec;
+	xnb_evtchn_port_t port;
+	/* Fixed. */
+	struct xnb_hv *hv;
+	uint16_t qid;
+	struct xnb_mcast *mcast;
+	void (*fatal)(void *arg, uint16_t qid);
+	void *fatal_arg;
+	struct xnb_tx_stats stats;
+	/* Per-burst scratch. */
+	uint16_t nr_rsp;
+	struct netif_tx_response rsp[XNB_TX_RING_SIZE];
+	struct tx_frame frames[XNB_TX_BURST_MAX];
+	struct xnb_seg segs[XNB_TX_MAX_SEGS];
+	struct xnb_gcopy ops[TX_OPS_MAX];
+};
+
+struct xnb_txq *
+xnb_txq_create(const struct xnb_txq_conf *conf)
+{
+	struct xnb_txq *txq;
+
+	if (conf->hv == NULL || conf->mcast == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (posix_memalign((void **)&txq, RTE_CACHE_LINE_SIZE,
+			   sizeof(*txq)) != 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(txq, 0, sizeof(*txq));
+	txq->hv = conf->hv;
+	txq->qid = conf->qid;
+	txq->mcast = conf->mcast;
+	txq->fatal = conf->fatal;
+	txq->fatal_arg = conf->fatal_arg;
+	return txq;
+}
+
+void
+xnb_txq_destroy(struct xnb_txq *txq)
+{
+	free(txq);
+}
+
+int
+xnb_txq_attach(struct xnb_txq *txq, xnb_domid_t domid, void *sring,
+	       struct xnb_hv_evtchn *ec, xnb_evtchn_port_t port)
+{
+	netif_tx_sring_t *s = sring;
+	RING_IDX req_prod, rsp_prod;
+
+	req_prod = *(volatile RING_IDX *)&s->req_prod;
+	rsp_prod = *(volatile RING_IDX *)&s->rsp_prod;
+	BACK_RING_ATTACH(&txq->ring, s, rsp_prod, XNB_PAGE_SIZE);
+	if (req_prod - rsp_prod > RING_SIZE(&txq->ring)) {
+		XNB_LOG(ERR, "dom%u q%u: Tx ring has %u requests in %u slots",
+			domid, txq->qid, req_prod - rsp_prod,
+			RING_SIZE(&txq->ring));
+		return -EPROTO;
+	}
+	txq->domid = domid;
+	txq->ec = ec;
+	txq->port = port;
+	txq->failed = false;
+	txq->attached = true;
+	return 0;
+}
+
+void
+xnb_txq_detach(struct xnb_txq *txq)
+{
+	txq->attached = false;
+	memset(&txq->ring, 0, sizeof(txq->ring));
+}
+
+bool
+xnb_txq_failed(const struct xnb_txq *txq)
+{
+	return txq->failed;
+}
+
+const struct xnb_tx_stats *
+xnb_txq_stats(const struct xnb_txq *txq)
+{
+	return &txq->stats;
+}
+
+static void
+tx_fail(struct xnb_txq *txq, const char *why, unsigned int a, unsigned int b)
+{
+	if (txq->failed)
+		return;
+	txq->failed = true;
+	txq->stats.fatal++;
+	XNB_LOG_RL(ERR, "dom%u q%u: guest Tx protocol violation: %s (%u, %u); "
+		   "disabling the vif", txq->domid, txq->qid, why, a, b);
+	if (txq->fatal != NULL)
+		txq->fatal(txq->fatal_arg, txq->qid);
+}
+
+static void
+stage_rsp(struct xnb_txq *txq, uint16_t id, int16_t status)
+{
+	txq->rsp[txq->nr_rsp].id = id;
+	txq->rsp[txq->nr_rsp].status = status;
+	txq->nr_rsp++;
+}
+
+/* Answer the data slots of staged responses [first, first + n) with
+ * NETIF_RSP_ERROR; extra-info slots keep NETIF_RSP_NULL. */
+static void
+rsp_error(struct xnb_txq *txq, uint16_t first, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = first; i < first + n; i++)
+		if (txq->rsp[i].status != NETIF_RSP_NULL)
+			txq->rsp[i].status = NETIF_RSP_ERROR;
+}
+
+/* Apply a multicast extra; the request is answered like a frame of one
+ * slot (plus its extras). */
+static int16_t
+tx_mcast(struct xnb_txq *txq, const struct netif_extra_info *add,
+	 const struct netif_extra_info *del)
+{
+	int ret;
+
+	if (add->type != XEN_NETIF_EXTRA_TYPE_NONE)
+		ret = xnb_mcast_add(txq->mcast, add->u.mcast.addr);
+	else
+		ret = xnb_mcast_del(txq->mcast, del->u.mcast.addr);
+	/* Deleting an absent address is not an error (as Linux). */
+	if (ret == -ENOSPC) {
+		txq->stats.mcast_err++;
+		return NETIF_RSP_ERROR;
+	}
+	txq->stats.mcast_ok++;
+	return NETIF_RSP_OKAY;
+}
+
+/*
+ * Parse the chain at req_cons, of which work slots are produced. Every
+ * slot is read once into a local copy. Stages the responses (statuses of
+ * TX_OK frames are final only after the copy) and advances *used.
+ */
+static enum tx_verdict
+tx_parse(struct xnb_txq *txq, RING_IDX cons, uint32_t work,
+	 struct tx_frame *f, uint32_t *used)
+{
+	struct netif_extra_info extras[XEN_NETIF_EXTRA_TYPE_MAX - 1];
+	const struct netif_extra_info *gso, *hash;
+	struct netif_tx_request first, req;
+	uint32_t n = 0, nr_extras = 0, nr_data, remaining;
+	uint16_t rsp_first = txq->nr_rsp;
+	uint64_t *drop = NULL;
+	bool more;
+
+	RING_COPY_REQUEST(&txq->ring, cons + n, &first);
+	n++;
+	stage_rsp(txq, first.id, NETIF_RSP_OKAY);
+
+	memset(extras, 0, sizeof(extras));
+	more = first.flags & NETTXF_extra_info;
+	while (more) {
+		struct netif_extra_info ex;
+
+		if (n >= work) {
+			tx_fail(txq, "extra-info past req_prod", n, work);
+			return TX_FATAL;
+		}
+		RING_COPY_REQUEST(&txq->ring, cons + n, &req);
+		n++;
+		nr_extras++;
+		memcpy(&ex, &req, sizeof(ex));
+		stage_rsp(txq, 0, NETIF_RSP_NULL);
+		if (ex.type == XEN_NETIF_EXTRA_TYPE_NONE ||
+		    ex.type >= XEN_NETIF_EXTRA_TYPE_MAX) {
+			tx_fail(txq, "unknown extra-info type", ex.type, n);
+			return TX_FATAL;
+		}
+		extras[ex.type - 1] = ex;
+		more = ex.flags & XEN_NETIF_EXTRA_FLAG_MORE;
+	}
+
+	if (extras[XEN_NETIF_EXTRA_TYPE_MCAST_ADD - 1].type != 0 ||
+	    extras[XEN_NETIF_EXTRA_TYPE_MCAST_DEL - 1].type != 0) {
+		txq->rsp[rsp_first].status = tx_mcast(txq,
+			&extras[XEN_NETIF_EXTRA_TYPE_MCAST_ADD - 1],
+			&extras[XEN_NETIF_EXTRA_TYPE_MCAST_DEL - 1]);
+		*used = n;
+		return TX_CTRL;
+	}
+
+	gso = &extras[XEN_NETIF_EXTRA_TYPE_GSO - 1];
+	if (gso->type != 0) {
+		if (gso->u.gso.size == 0) {
+			tx_fail(txq, "GSO size 0", gso->u.gso.type, 0);
+			return TX_FATAL;
+		}
+		if (gso->u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
+		    gso->u.gso.type != XEN_NETIF_GSO_TYPE_TCPV6) {
+			tx_fail(txq, "unknown GSO type", gso->u.gso.type,
+				gso->u.gso.size);
+			return TX_FATAL;
+		}
+	}
+
+	/* Data slots after the first; first.size is the frame length. */
+	remaining = first.size;
+	nr_data = 1;
+	more = first.flags & NETTXF_more_data;
+	while (more) {
+		if (n >= work) {
+			tx_fail(txq, "chain past req_prod", n, work);
+			return TX_FATAL;
+		}
+		if (nr_data >= XNB_TX_FATAL_SLOTS) {
+			tx_fail(txq, "too many slots", nr_data + 1,
+				XNB_TX_FATAL_SLOTS);
+			return TX_FATAL;
+		}
+		if (drop == NULL && nr_data >= XNB_TX_LEGACY_SLOTS)
+			drop = &txq->stats.drop_slots;
+		RING_COPY_REQUEST(&txq->ring, cons + n, &req);
+		n++;
+		stage_rsp(txq, req.id, NETIF_RSP_OKAY);
+		/* A frame >= 64 KiB overflows first.size: buggy, not hostile. */
+		if (drop == NULL && req.size > remaining)
+			drop = &txq->stats.drop_frag_size;
+		remaining -= req.size;
+		if ((uint32_t)req.offset + req.size > XNB_PAGE_SIZE) {
+			tx_fail(txq, "slot crosses the page", req.offset,
+				req.size);
+			return TX_FATAL;
+		}
+		if (drop == NULL) {
+			f->frags[nr_data].gref = req.gref;
+			f->frags[nr_data].offset = req.offset;
+			f->frags[nr_data].size = req.size;
+		}
+		nr_data++;
+		more = req.flags & NETTXF_more_data;
+	}
+	*used = n;
+
+	if (drop == NULL && remaining < XNB_ETH_HLEN)
+		drop = &txq->stats.drop_runt;
+	if (drop != NULL) {
+		(*drop)++;
+		rsp_error(txq, rsp_first, n);
+		return TX_DROP;
+	}
+	if ((uint32_t)first.offset + remaining > XNB_PAGE_SIZE) {
+		tx_fail(txq, "first slot crosses the page", first.offset,
+			remaining);
+		return TX_FATAL;
+	}
+
+	f->frags[0].gref = first.gref;
+	f->frags[0].offset = first.offset;
+	f->frags[0].size = remaining;
+	f->rsp_first = rsp_first;
+	f->nr_rsp = n;
+	f->pkt.len = first.size;
+	f->pkt.flags = 0;
+	if (first.flags & NETTXF_csum_blank)
+		f->pkt.flags |= XNB_TX_F_CSUM_BLANK;
+	if (first.flags & NETTXF_data_validated)
+		f->pkt.flags |= XNB_TX_F_DATA_VALIDATED;
+	f->pkt.gso_type = gso->type != 0 ? gso->u.gso.type :
+		XEN_NETIF_GSO_TYPE_NONE;
+	f->pkt.gso_size = gso->type != 0 ? gso->u.gso.size : 0;
+	hash = &extras[XEN_NETIF_EXTRA_TYPE_HASH - 1];
+	f->pkt.hash_type = 0;
+	f->pkt.hash = 0;
+	if (hash->type != 0 &&
+	    hash->u.hash.type <= _XEN_NETIF_CTRL_HASH_TYPE_IPV6_TCP) {
+		f->pkt.flags |= XNB_TX_F_HASH;
+		f->pkt.hash_type = hash->u.hash.type;
+		f->pkt.hash = (uint32_t)hash->u.hash.value[0] |
+			(uint32_t)hash->u.hash.value[1] << 8 |
+			(uint32_t)hash->u.hash.value[2] << 16 |
+			(uint32_t)hash->u.hash.value[3] << 24;
+	}
+	f->pkt.nr_frags = nr_data;
+	return TX_OK;
+}
+
+/*
+ * Copy ops from the frame's guest fragments into segs; 0, or -EINVAL when
+ * the caller's segments are shorter than the frame.
+ */
+static int
+tx_build_ops(struct xnb_txq *txq, struct tx_frame *f, uint16_t op_first,
+	     unsigned int nr_segs)
+{
+	struct xnb_gcopy *op = &txq->ops[op_first];
+	unsigned int fi, si = 0;
+	uint32_t seg_off = 0;
+
+	for (fi = 0; fi < f->pkt.nr_frags; fi++) {
+		const struct tx_frag *fr = &f->frags[fi];
+		uint32_t done = 0;
+
+		while (done < fr->size) {
+			uint32_t len;
+
+			if (si == nr_segs)
+				return -EINVAL;
+			len = RTE_MIN((uint32_t)fr->size - done,
+				      txq->segs[si].len - seg_off);
+			if (len == 0) {
+				si++;
+				seg_off = 0;
+				continue;
+			}
+			op->source.foreign.ref = fr->gref;
+			op->source.foreign.offset = fr->offset + done;
+			op->source.foreign.domid = txq->domid;
+			op->dest.virt = (uint8_t *)txq->segs[si].addr + seg_off;
+			op->len = len;
+			op->flags = XNB_GCOPY_SOURCE_GREF;
+			op->status = XNB_GNTST_OKAY;
+			op++;
+			done += len;
+			seg_off += len;
+		}
+	}
+	f->op_first = op_first;
+	f->nr_ops = op - &txq->ops[op_first];
+	return 0;
+}
+
+
+/* Write the staged responses in ring order and notify if asked to. */
+static void
+tx_respond(struct xnb_txq *txq)
+{
+	RING_IDX i = txq->ring.rsp_prod_pvt;
+	uint16_t k;
+	int notify;
+
+	if (txq->nr_rsp == 0)
+		return;
+	for (k = 0; k < txq->nr_rsp; k++, i++)
+		*RING_GET_RESPONSE(&txq->ring, i) = txq->rsp[k];
+	txq->ring.rsp_prod_pvt = i;
+	txq->nr_rsp = 0;
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&txq->ring, notify);
+	if (notify) {
+		txq->hv->ops->evtchn_notify(txq->ec, txq->port);
+		txq->stats.notify++;
+	}
+}
+
+uint16_t
+xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
+	     void **cookies, uint16_t n)
+{
+	uint32_t work, used, nr_ops = 0;
+	uint16_t nr_frames = 0, i, k;
+	RING_IDX prod, cons;
+	int ret;
+
+	if (unlikely(!txq->attached || txq->failed))
+		return 0;
+	n = RTE_MIN(n, (uint16_t)XNB_TX_BURST_MAX);
+
+	prod = *(volatile RING_IDX *)&txq->ring.sring->req_prod;
+	xen_rmb(); /* requests are read after the index that covers them */
+	if (unlikely(RING_REQUEST_PROD_OVERFLOW(&txq->ring, prod))) {
+		tx_fail(txq, "more requests than the ring holds",
+			prod - txq->ring.rsp_prod_pvt, RING_SIZE(&txq->ring));
+		return 0;
+	}
+	cons = txq->ring.req_cons;
+	work = prod - cons;
+	txq->nr_rsp = 0;
+
+	while (work > 0 && nr_frames < n) {
+		struct tx_frame *f = &txq->frames[nr_frames];
+		enum tx_verdict v;
+		uint16_t rsp_mark = txq->nr_rsp;
+
+		if (nr_ops + XNB_TX_FATAL_SLOTS + XNB_TX_MAX_SEGS > TX_OPS_MAX)
+			break;
+		v = tx_parse(txq, cons, work, f, &used);
+		if (v == TX_FATAL) {
+			txq->nr_rsp = rsp_mark;
+			break;
+		}
+		if (v == TX_OK) {
+			ret = ops->prepare(arg, &f->pkt, txq->segs,
+					   XNB_TX_MAX_SEGS, &f->cookie);
+			if (ret < 0) {
+				/* Leave the frame on the ring for later. */
+				txq->nr_rsp = rsp_mark;
+				txq->stats.nobuf++;
+				break;
+			}
+			if (tx_build_ops(txq, f, nr_ops,
+					 RTE_MIN((unsigned int)ret,
+						 (unsigned int)XNB_TX_MAX_SEGS))
+			    < 0) {
+				rsp_error(txq, f->rsp_first, f->nr_rsp);
+				txq->stats.drop_grant++;
+				ops->discard(arg, f->cookie);
+			} else {
+				nr_ops += f->nr_ops;
+				nr_frames++;
+			}
+		}
+		cons += used;
+		work -= used;
+	}
+	txq->ring.req_cons = cons;
+
+	if (nr_ops > 0) {
+		ret = txq->hv->ops->copy_grants(txq->hv, txq->ops, nr_ops);
+		txq->stats.gcopy_calls++;
+		txq->stats.gcopy_ops += nr_ops;
+		if (unlikely(ret < 0)) {
+			XNB_LOG_RL(ERR, "dom%u q%u: grant copy failed: %s",
+				   txq->domid, txq->qid, strerror(-ret));
+			for (i = 0; i < nr_ops; i++)
+				txq->ops[i].status = XNB_GNTST_GENERAL_ERROR;
+		}
+	}
+
+	for (i = 0, k = 0; i < nr_frames; i++) {
+		struct tx_frame *f = &txq->frames[i];
+		bool ok = true;
+		uint16_t j;
+
+		for (j = 0; j < f->nr_ops; j++)
+			if (txq->ops[f->op_first + j].status != XNB_GNTST_OKAY)
+				ok = false;
+		if (unlikely(!ok)) {
+			rsp_error(txq, f->rsp_first, f->nr_rsp);
+			txq->stats.drop_grant++;
+			ops->discard(arg, f->cookie);
+			continue;
+		}
+		txq->stats.packets++;
+		txq->stats.bytes += f->pkt.len;
+		cookies[k++] = f->cookie;
+	}
+	tx_respond(txq);
+	return k;
+}
+
+bool
+xnb_txq_arm(struct xnb_txq *txq)
+{
+	int work;
+
+	if (!txq->attached || txq->failed)
+		return false;
+	RING_FINAL_CHECK_FOR_REQUESTS(&txq->ring, work);
+	return work != 0;
+}

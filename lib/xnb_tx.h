@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Guest Tx (frontend -> backend): one netif Tx ring.
+ *
+ * xnb_txq_recv() copies each request out of the shared ring exactly once,
+ * validates the chain (see the verdicts below), asks the caller for
+ * destination buffers, grant-copies all frames of the burst in ONE
+ * copy_grants call, writes the responses in ring order and notifies the
+ * guest only when rsp_event asks for it.
+ *
+ * Verdicts:
+ *  - fatal (the queue stops, the fatal callback fires once, the vif must be
+ *    disconnected): req_prod more than a ring ahead; a chain or extra-info
+ *    running past req_prod; more than XNB_TX_FATAL_SLOTS data slots;
+ *    offset + size beyond the page; GSO extra with size 0 or an unknown
+ *    type; an extra-info of unknown type.
+ *  - drop (every slot answered NETIF_RSP_ERROR, counted): more than
+ *    XNB_TX_LEGACY_SLOTS data slots; a fragment larger than what remains
+ *    of the frame; first slot shorter than an Ethernet header; a failed
+ *    grant copy.
+ * Every extra-info slot is answered NETIF_RSP_NULL. A request carrying a
+ * multicast add/del extra is a filter update, not a frame: it is answered
+ * NETIF_RSP_OKAY (NETIF_RSP_ERROR when the filter is full).
+ *
+ * Threading: one txq is used by one lcore at a time (inside the queue gate,
+ * xnb_queue.h); create/attach/detach/destroy belong to the control thread.
+ */
+#ifndef XNB_TX_H
+#define XNB_TX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xnb_hv.h"
+#include "xnb_ring.h"
+#include "xnb_stats.h"
+
+struct xnb_mcast;
+struct xnb_txq;
+
+/* Most packets one xnb_txq_recv() call returns; larger n is capped. */
+#define XNB_TX_BURST_MAX 64
+/* Most destination segments a caller may give for one packet. */
+#define XNB_TX_MAX_SEGS 64
+
+/* xnb_tx_pkt.flags */
+#define XNB_TX_F_CSUM_BLANK 0x1     /* NETTXF_csum_blank: L4 csum not filled */
+#define XNB_TX_F_DATA_VALIDATED 0x2 /* NETTXF_data_validated */
+#define XNB_TX_F_HASH 0x4           /* hash and hash_type are valid */
+
+/* A validated guest frame, as the caller sees it before its data moves. */
+struct xnb_tx_pkt {
+	uint32_t len;       /* frame length in bytes (>= XNB_ETH_HLEN) */
+	uint16_t flags;     /* XNB_TX_F_* */
+	uint16_t gso_size;  /* MSS when gso_type != XEN_NETIF_GSO_TYPE_NONE */
+	uint8_t gso_type;   /* XEN_NETIF_GSO_TYPE_{NONE,TCPV4,TCPV6} */
+	uint8_t hash_type;  /* _XEN_NETIF_CTRL_HASH_TYPE_* if XNB_TX_F_HASH */
+	uint16_t nr_frags;  /* guest data slots the frame spans */
+	uint32_t hash;      /* guest-computed flow hash if XNB_TX_F_HASH */
+};
+
+struct xnb_tx_ops {
+	/*
+	 * Supply buffers for pkt: fill segs[0 .. max_segs) with local buffers
+	 * whose lengths add up to at least pkt->len, store the caller's handle
+	 * in *cookie and return the number of segments used (> 0). Return
+	 * -ENOBUFS to end the burst: the frame stays on the ring for the next
+	 * call. Called on the datapath lcore; must not block.
+	 */
+	int (*prepare)(void *arg, const struct xnb_tx_pkt *pkt,
+		       struct xnb_seg *segs, unsigned int max_segs,
+		       void **cookie);
+	/* The grant copy of a prepared frame failed; the frame was answered
+	 * NETIF_RSP_ERROR and counted. Free the buffers behind cookie. */
+	void (*discard)(void *arg, void *cookie);
+};
+
+struct xnb_txq_conf {
+	struct xnb_hv *hv;
+	uint16_t qid;             /* reported to fatal() */
+	struct xnb_mcast *mcast;  /* the vif's multicast filter (required) */
+	/* Datapath lcore, once per connection: the guest broke the protocol.
+	 * Must only schedule the disconnect (see xnb_vif_fatal()). */
+	void (*fatal)(void *arg, uint16_t qid);
+	void *fatal_arg;
+};
+
+/* Allocate a detached txq. NULL + errno. */
+struct xnb_txq *xnb_txq_create(const struct xnb_txq_conf *conf);
+/* Free a detached txq. */
+void xnb_txq_destroy(struct xnb_txq *txq);
+
+/*
+ * Attach to a mapped Tx shared ring of guest domid, notifying port of ec.
+ * The ring is distrusted: -EPROTO when req_prod - rsp_prod exceeds the
+ * ring size. Responses continue from the ring's rsp_prod.
+ */
+int xnb_txq_attach(struct xnb_txq *txq, xnb_domid_t domid, void *sring,
+		   struct xnb_hv_evtchn *ec, xnb_evtchn_port_t port);
+/* Forget the ring (the caller unmaps it afterwards). */
+void xnb_txq_detach(struct xnb_txq *txq);
+
+/*
+ * Receive up to n (<= XNB_TX_BURST_MAX) frames. cookies[i] are the
+ * prepare() handles of the frames whose data is now in their buffers, in
+ * ring order; returns how many. Returns 0 when detached or after a fatal
+ * error.
+ */
+uint16_t xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops,
+		      void *arg, void **cookies, uint16_t n);
+
+/*
+ * Before sleeping on the queue's event channel: ask the guest to notify on
+ * its next request (req_event). Returns true when requests are already
+ * waiting (do not sleep).
+ */
+bool xnb_txq_arm(struct xnb_txq *txq);
+
+/* True once the guest broke the protocol on this connection. */
+bool xnb_txq_failed(const struct xnb_txq *txq);
+
+const struct xnb_tx_stats *xnb_txq_stats(const struct xnb_txq *txq);
+
+#endif /* XNB_TX_H */

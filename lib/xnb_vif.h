@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control path of one vif (guest domid, device devid) over the
+ * hypervisor seam: the xenbus handshake, negotiated features, the queues
+ * and the control ring. Everything here runs on ONE control thread (the
+ * PMD's or the daemon's), except the callbacks documented as datapath.
+ *
+ * Life cycle:
+ *   vif = xnb_vif_create(&conf);   advertise features, InitWait, watches
+ *   loop on the control thread:
+ *     - xs_fd(hv) readable: for each event from hv->ops->xs_read_watch,
+ *       xnb_vif_watch_event(vif, path, token) on each vif until one
+ *       returns other than -ENOENT;
+ *     - xnb_vif_event_fd(vif) readable: xnb_vif_handle_events(vif)
+ *       (control ring);
+ *     - after the fatal callback: xnb_vif_fatal(vif).
+ *   xnb_vif_destroy(vif);          disconnect, Closed, unwatch, free
+ *
+ * Paths: backend <own domain path>/backend/vif/<domid>/<devid> (unless
+ * conf.backend_path), frontend from its "frontend" key (must lie under
+ * /local/domain/<domid>/), else /local/domain/<domid>/device/vif/<devid>.
+ *
+ * Frontend keys are hostile input: numbers are parsed strictly (decimal,
+ * no sign, no trailing text, range-checked); a missing request-rx-copy,
+ * multi-queue-num-queues of 0 or above the maximum, inconsistent per-queue
+ * keys, bad grant refs or ports, or a ring with req_prod - rsp_prod above
+ * its size refuse the connection: "error" is written and the backend goes
+ * Closing (as xenbus_dev_fatal). Only this vif is affected.
+ */
+#ifndef XNB_VIF_H
+#define XNB_VIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xnb_ctrl.h"
+#include "xnb_hv.h"
+#include "xnb_queue.h"
+#include "xnb_state.h"
+
+struct xnb_vif;
+
+/* Default and hard limit of multi-queue-max-queues. */
+#define XNB_VIF_DEFAULT_QUEUES 8
+#define XNB_VIF_MAX_QUEUES 64
+/* Default guest Rx backlog per queue, frames. */
+#define XNB_VIF_DEFAULT_BACKLOG 256
+
+struct xnb_vif_cb {
+	/* Control thread: the guest connected (true) or the link is about to
+	 * go down (false; the queues are already gated). May be NULL. */
+	void (*link_change)(void *arg, bool up);
+	/* Datapath lcore: queue qid saw a protocol violation and stopped.
+	 * Must not block: schedule xnb_vif_fatal() on the control thread
+	 * (e.g. rte_eal_alarm_set). May be NULL (the vif then stays
+	 * connected with that queue stopped until the guest closes). */
+	void (*fatal)(void *arg, uint16_t qid);
+};
+
+struct xnb_vif_conf {
+	struct xnb_hv *hv;
+	xnb_domid_t domid;     /* frontend domain */
+	uint32_t devid;        /* vif device number */
+	uint16_t max_queues;   /* multi-queue-max-queues; 0: default */
+	uint32_t backlog;      /* guest Rx backlog per queue; 0: default */
+	const char *backend_path; /* NULL: the standard path */
+	const struct xnb_vif_cb *cb;
+	void *cb_arg;
+};
+
+/* What the frontend negotiated (valid while connected). */
+struct xnb_vif_features {
+	uint16_t num_queues;   /* multi-queue-num-queues (1 if absent) */
+	bool split_evtchn;     /* event-channel-tx/-rx instead of one */
+	bool ctrl_ring;        /* ctrl-ring-ref given */
+	bool sg;               /* feature-sg: multi-slot guest Rx */
+	bool gso_tcpv4;        /* guest takes TCPv4 GSO on Rx */
+	bool gso_tcpv6;        /* guest takes TCPv6 GSO on Rx */
+	bool csum_ipv4;        /* guest takes blank IPv4 L4 csums (!no-csum) */
+	bool csum_ipv6;        /* feature-ipv6-csum-offload */
+	bool rx_notify;        /* feature-rx-notify */
+	bool mcast_control;    /* request-multicast-control (dynamic) */
+	uint16_t xdp_headroom; /* xdp-headroom */
+};
+
+/*
+ * Create the vif: read "mac", write the features and InitWait, register
+ * watches (which fire once at once: feed them as usual). NULL + errno.
+ */
+struct xnb_vif *xnb_vif_create(const struct xnb_vif_conf *conf);
+/* Disconnect (gates closed first), write Closed, unwatch, free. The
+ * caller must have drained the queues' backlogs (xnb_rxq_drain). */
+void xnb_vif_destroy(struct xnb_vif *vif);
+
+/*
+ * A watch event read from the hv. -ENOENT when token is not this vif's;
+ * otherwise 0 (or -errno on a xenstore failure). Drives the state machine.
+ */
+int xnb_vif_watch_event(struct xnb_vif *vif, const char *path,
+			const char *token);
+
+/* The fd of the vif's control-ring event channel (stable). */
+int xnb_vif_event_fd(const struct xnb_vif *vif);
+/* Serve the control ring after xnb_vif_event_fd() became readable. */
+int xnb_vif_handle_events(struct xnb_vif *vif);
+
+/* Control thread, after the fatal callback: disconnect and close. */
+void xnb_vif_fatal(struct xnb_vif *vif);
+
+/* Link state: true while Connected (or Reconfigured). */
+bool xnb_vif_connected(const struct xnb_vif *vif);
+/* Backend xenbus state (XNB_XB_*). */
+enum xnb_xb_state xnb_vif_state(const struct xnb_vif *vif);
+/* True once the toolstack removed the device (offline and Closed). */
+bool xnb_vif_removed(const struct xnb_vif *vif);
+
+/* Features negotiated by the current connection. */
+const struct xnb_vif_features *xnb_vif_features(const struct xnb_vif *vif);
+/* Queues of the current connection (0 when disconnected). */
+uint16_t xnb_vif_num_queues(const struct xnb_vif *vif);
+/* Advertised maximum: the number of queue objects. */
+uint16_t xnb_vif_max_queues(const struct xnb_vif *vif);
+/* Queue qid < xnb_vif_max_queues(), valid for the vif's life. */
+struct xnb_queue *xnb_vif_queue(struct xnb_vif *vif, uint16_t qid);
+/* The control ring (hash configuration); valid for the vif's life. */
+struct xnb_ctrl *xnb_vif_ctrl(struct xnb_vif *vif);
+
+/* MAC from the backend "mac" key: 0, or -ENOENT when absent/invalid. */
+int xnb_vif_mac(const struct xnb_vif *vif, uint8_t mac[6]);
+
+const char *xnb_vif_backend_path(const struct xnb_vif *vif);
+const char *xnb_vif_frontend_path(const struct xnb_vif *vif);
+
+#endif /* XNB_VIF_H */

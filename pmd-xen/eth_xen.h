@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* net_xen internals shared by the ethdev, datapath and stats files. */
+#ifndef ETH_XEN_H
+#define ETH_XEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_spinlock.h>
+
+#include "eth_xen_args.h"
+#include "eth_xen_ctrl.h"
+#include "xnb_vif.h"
+
+/* Mbufs an Rx queue keeps allocated ahead (bulk refill). */
+#define ETH_XEN_RX_CACHE 128
+/* Smallest mbuf data room accepted: a 64 KiB guest frame must fit in
+ * XNB_TX_MAX_SEGS segments. */
+#define ETH_XEN_MIN_RX_BUF_SIZE 1024u
+#define ETH_XEN_MAX_RX_PKTLEN XNB_RX_MAX_LEN
+
+struct eth_xen_internals;
+
+/* ethdev Rx queue: guest transmit rings. */
+struct eth_xen_rxq {
+	struct eth_xen_internals *internals;
+	struct rte_mempool *mp;
+	uint16_t queue_id;
+	uint16_t buf_size; /* data room of one mbuf, after headroom */
+	bool sw_cksum;     /* finish blank L4 checksums in software */
+	int intr_epfd;     /* Rx interrupt fd (eth_xen_intr.c), -1: none */
+	int intr_kick;
+	uint16_t nb_cache;
+	struct rte_mbuf *cache[ETH_XEN_RX_CACHE];
+	/* PMD counters (the protocol ones live in libxnb); a reset moves
+	 * the baseline instead of racing the lcore. */
+	uint64_t sw_cksum_pkts; /* blank checksums completed here */
+	uint64_t sw_cksum_base;
+};
+
+/* ethdev Tx queue: guest receive rings. */
+struct eth_xen_txq {
+	struct eth_xen_internals *internals;
+	uint16_t queue_id;
+	uint64_t link_down; /* packets refused while the guest was away */
+	uint64_t link_down_base;
+};
+
+/* Per netif queue, guest receive side. Several ethdev Tx queues may map
+ * to one netif queue (the guest chose fewer queues): lock serialises
+ * them and the backlog flush of the Rx poll. */
+struct eth_xen_guest_rx {
+	rte_spinlock_t lock;
+	/* Features of the connection, refreshed inside the gate. */
+	const struct xnb_vif_features *feat;
+	uint64_t sw_cksum_pkts; /* checksums computed for the guest */
+	uint64_t bad_offload;   /* offload requests that could not be met */
+	uint64_t sw_cksum_base;
+	uint64_t bad_offload_base;
+} __rte_cache_aligned;
+
+struct eth_xen_internals {
+	struct rte_eth_dev *dev;
+	struct eth_xen_args args;
+	struct xnb_hv *hv;
+	struct xnb_vif *vif;
+	struct eth_xen_ctrl_client client;
+	uint16_t max_queues;
+	/* Control-thread state (under the control lock): ethdev events
+	 * owed to the application. */
+	bool lsc_pending;
+	bool removed;
+	bool rmv_reported;
+	/* Datapath asked for xnb_vif_fatal() (set on an lcore). */
+	uint32_t fatal_pending;
+	struct eth_xen_guest_rx guest_rx[ETH_XEN_MAX_QUEUES];
+	struct rte_ether_addr guest_mac;
+	bool has_guest_mac;
+	/* Control-ring counters at the last xstats reset. */
+	struct xnb_ctrl_stats ctrl_base;
+};
+
+uint16_t eth_xen_rx_burst(void *queue, struct rte_mbuf **pkts,
+			  uint16_t nb_pkts);
+uint16_t eth_xen_tx_burst(void *queue, struct rte_mbuf **pkts,
+			  uint16_t nb_pkts);
+/* Hand every frame waiting in the guest Rx backlogs back to the mempool
+ * (port stopped: no burst runs). */
+void eth_xen_drain_backlogs(struct eth_xen_internals *internals);
+
+/* Rx queue interrupts, set up at start when intr_conf.rxq is on. */
+int eth_xen_intr_start(struct rte_eth_dev *dev);
+void eth_xen_intr_stop(struct rte_eth_dev *dev);
+int eth_xen_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid);
+int eth_xen_rx_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
+
+int eth_xen_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int eth_xen_stats_reset(struct rte_eth_dev *dev);
+int eth_xen_xstats_get_names(struct rte_eth_dev *dev,
+			     struct rte_eth_xstat_name *names,
+			     unsigned int size);
+int eth_xen_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+		       unsigned int n);
+int eth_xen_xstats_reset(struct rte_eth_dev *dev);
+
+#endif /* ETH_XEN_H */
