@@ -3,6 +3,7 @@
 #ifndef XNB_LOG_H
 #define XNB_LOG_H
 
+#include <inttypes.h>
 #include <stdint.h>
 
 #include <rte_common.h>

@@ -19,19 +19,17 @@
 _sim_env_pids=()
 _sim_env_hv_pid=
 
-# Kill pid (TERM, then KILL after 5 s) and reap it.
+# Kill pid (TERM, then KILL after 5 s) and reap it. Safe under set -e.
 _sim_env_kill() {
 	local pid=$1 i
 
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-	kill -TERM "$pid" 2>/dev/null
+	kill -TERM "$pid" 2>/dev/null || true
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 }
 
 sim_env_stop() {
@@ -91,7 +89,7 @@ sim_env_wait() {
 
 	for ((i = 0; i < secs * 10; i++)); do
 		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid"
+			wait "$pid" && return 0
 			return
 		fi
 		sleep 0.1

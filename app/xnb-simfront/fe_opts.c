@@ -179,7 +179,7 @@ int
 fe_opts_parse(int argc, char **argv, struct fe_opts *o)
 {
 	bool have_domid = false;
-	uint64_t v;
+	uint64_t v = 0;
 	int c, ret = 0;
 
 	memset(o, 0, sizeof(*o));

@@ -109,7 +109,7 @@ tx_one(struct fe_queue *q)
 	unsigned int nslots = (off + len + FE_PAGE_SIZE - 1) / FE_PAGE_SIZE;
 	bool gso = fe->opt.gso && len - (FE_PKT_MIN_TCP - FE_PKT_HDR_LEN) >
 		   FE_PKT_MSS;
-	struct fe_seg segs[FE_MAX_SLOTS];
+	struct fe_seg segs[FE_MAX_SLOTS] = { { NULL, 0 } };
 	int ids[FE_MAX_SLOTS];
 	struct fe_pkt_spec spec;
 	uint32_t left = len, seg_off = off;

@@ -74,6 +74,16 @@ struct hv_sim {
 	struct hv_sim_dom *doms[XNB_SIM_DOMID_MAX];
 };
 
+/* Domain cache (hv_sim_dom.c). */
+/* A reference on live domain domid, fetched on first use; NULL when
+ * there is none (GNTST_bad_domain). Lock-free in the common case. */
+struct hv_sim_dom *hv_sim_dom_get(struct hv_sim *s, xnb_domid_t domid);
+void hv_sim_dom_put(struct hv_sim_dom *d);
+/* Unpublish domid's cached domain; s->lock held. */
+void hv_sim_dom_retire(struct hv_sim *s, uint16_t domid);
+/* Release retired domains nothing uses any more; s->lock held. */
+void hv_sim_dom_reap(struct hv_sim *s);
+
 /* Grant ops (hv_sim_grant.c). */
 void *hv_sim_map_grants(struct xnb_hv *hv, xnb_domid_t domid,
 			const xnb_gref_t *refs, uint32_t count, bool writable,

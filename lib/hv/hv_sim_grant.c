@@ -8,190 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <rte_pause.h>
 
 #include "hv_sim.h"
-#include "sim/xnb_sim_msg.h"
 
 /* Attempts at updating an entry the guest keeps changing, as Xen. */
 #define PIN_RETRIES 4
-/* Attempts at finding a stable cached domain before giving up. */
-#define DOM_GET_RETRIES 4
 
 static struct hv_sim *
 sim(struct xnb_hv *hv)
 {
 	return hv->priv;
-}
-
-/*
- * Release a retired domain's mappings; s->lock held. The small struct
- * itself stays until close: a reader may still hold a pointer it loaded
- * before the domain was retired, and finds out only by looking at it.
- */
-static void
-dom_release(struct hv_sim *s, struct hv_sim_dom *d)
-{
-	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
-	munmap(d->gnttab, d->gnttab_len);
-	close(d->mem_fd);
-	free(d->pins);
-	d->mem = NULL;
-	d->gnttab = NULL;
-	d->pins = NULL;
-	d->next_retired = s->shells;
-	s->shells = d;
-}
-
-/* Release the retired domains nothing uses any more; s->lock held. */
-static void
-dom_reap(struct hv_sim *s)
-{
-	struct hv_sim_dom **pp = &s->retired;
-	struct hv_sim_dom *d;
-
-	while ((d = *pp) != NULL) {
-		if (__atomic_load_n(&d->users, __ATOMIC_SEQ_CST) == 0 &&
-		    __atomic_load_n(&d->regions, __ATOMIC_SEQ_CST) == 0) {
-			*pp = d->next_retired;
-			dom_release(s, d);
-		} else {
-			pp = &d->next_retired;
-		}
-	}
-}
-
-/* Unpublish the cached domain of domid (if any); s->lock held. */
-static void
-dom_retire(struct hv_sim *s, uint16_t domid)
-{
-	struct hv_sim_dom *d = s->doms[domid];
-
-	if (d == NULL)
-		return;
-	__atomic_store_n(&s->doms[domid], NULL, __ATOMIC_SEQ_CST);
-	d->next_retired = s->retired;
-	s->retired = d;
-	dom_reap(s);
-}
-
-static void *
-map_whole(int fd, size_t len)
-{
-	void *p;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Ask the broker for domain domid and publish it; s->lock held. */
-static int
-dom_fetch(struct hv_sim *s, uint16_t domid)
-{
-	struct xnb_sim_req req = { .type = XNB_SIM_DOMAIN_GET };
-	struct xnb_sim_rep rep;
-	struct hv_sim_dom *d;
-	struct stat st;
-	int fds[2];
-	int ret;
-
-	req.u.domain_get.domid = domid;
-	ret = xnb_sim_rpc(s->sock, &req, NULL, 0, &rep, fds, 2);
-	if (ret < 0)
-		return ret;
-	d = calloc(1, sizeof(*d));
-	if (d == NULL) {
-		ret = -ENOMEM;
-		goto close_fds;
-	}
-	d->domid = domid;
-	d->gen = rep.u.domain_get.gen;
-	d->npages = rep.u.domain_get.npages;
-	d->ngrants = rep.u.domain_get.ngrants;
-	d->gnttab_len = xnb_sim_gnttab_bytes(d->ngrants);
-	/* The broker checked these; a short file would fault us later. */
-	if (fstat(fds[0], &st) < 0 ||
-	    (uint64_t)st.st_size < (uint64_t)d->npages * XNB_PAGE_SIZE ||
-	    fstat(fds[1], &st) < 0 || (uint64_t)st.st_size < d->gnttab_len) {
-		ret = -EPROTO;
-		goto free_dom;
-	}
-	d->pins = calloc(d->ngrants, sizeof(*d->pins));
-	if (d->pins == NULL) {
-		ret = -ENOMEM;
-		goto free_dom;
-	}
-	d->mem = map_whole(fds[0], (size_t)d->npages * XNB_PAGE_SIZE);
-	if (d->mem == NULL) {
-		ret = -errno;
-		goto free_pins;
-	}
-	d->gnttab = map_whole(fds[1], d->gnttab_len);
-	if (d->gnttab == NULL) {
-		ret = -errno;
-		goto unmap_mem;
-	}
-	close(fds[1]);
-	d->mem_fd = fds[0];
-	dom_retire(s, domid);
-	__atomic_store_n(&s->doms[domid], d, __ATOMIC_SEQ_CST);
-	return 0;
-
-unmap_mem:
-	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
-free_pins:
-	free(d->pins);
-free_dom:
-	free(d);
-close_fds:
-	close(fds[0]);
-	close(fds[1]);
-	return ret;
-}
-
-/*
- * Take a reference on the live domain domid, fetching it on first use.
- * Lock-free unless the domain is new, dead or replaced. NULL when there is
- * no such live domain (GNTST_bad_domain).
- */
-static struct hv_sim_dom *
-dom_get(struct hv_sim *s, xnb_domid_t domid)
-{
-	struct hv_sim_dom *d;
-	uint32_t gen;
-	int i;
-
-	if (domid >= XNB_SIM_DOMID_MAX)
-		return NULL;
-	for (i = 0; i < DOM_GET_RETRIES; i++) {
-		gen = __atomic_load_n(&s->domtab[domid], __ATOMIC_ACQUIRE);
-		d = __atomic_load_n(&s->doms[domid], __ATOMIC_ACQUIRE);
-		if (gen == 0 || d == NULL || d->gen != gen) {
-			if (gen == 0 && d == NULL)
-				return NULL;
-			pthread_mutex_lock(&s->lock);
-			if (gen == 0)
-				dom_retire(s, domid);
-			else if (s->doms[domid] == d)
-				dom_fetch(s, domid);
-			pthread_mutex_unlock(&s->lock);
-			continue;
-		}
-		__atomic_fetch_add(&d->users, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->doms[domid], __ATOMIC_SEQ_CST) == d)
-			return d;
-		__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
-	}
-	return NULL;
-}
-
-static void
-dom_put(struct hv_sim_dom *d)
-{
-	__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
 }
 
 static void
@@ -212,9 +40,8 @@ pin_unlock(struct hv_sim_pin *p)
  * Set GTF_reading (and GTF_writing) on a grant entry the guest may be
  * changing under us, as Xen's _set_status_v1: the first pin also checks
  * that the entry grants access to us; writing needs a writable grant.
- * Xen reports both refusals as GNTST_general_error; the simulator says
- * GNTST_permission_denied, which callers treat as an error just the same
- * and which tells a test (or a log reader) what was wrong.
+ * Both refusals are GNTST_general_error, exactly as Xen reports them (a
+ * backend tested here must not come to rely on a code Xen never returns).
  */
 static int16_t
 set_status(struct xnb_sim_grant_entry *e, bool writable, bool first,
@@ -227,9 +54,9 @@ set_status(struct xnb_sim_grant_entry *e, bool writable, bool first,
 	for (i = 0; ; i++) {
 		if (first && ((h.s.flags & XNB_SIM_GTF_TYPE_MASK) !=
 			      XNB_SIM_GTF_PERMIT_ACCESS || h.s.domid != self))
-			return XNB_GNTST_PERMISSION_DENIED;
+			return XNB_GNTST_GENERAL_ERROR;
 		if (writable && (h.s.flags & XNB_SIM_GTF_READONLY))
-			return XNB_GNTST_PERMISSION_DENIED;
+			return XNB_GNTST_GENERAL_ERROR;
 		n = h;
 		n.s.flags |= XNB_SIM_GTF_READING |
 			     (writable ? XNB_SIM_GTF_WRITING : 0);
@@ -401,7 +228,7 @@ hv_sim_map_grants(struct xnb_hv *hv, xnb_domid_t domid,
 		errno = EINVAL;
 		return NULL;
 	}
-	d = dom_get(s, domid);
+	d = hv_sim_dom_get(s, domid);
 	if (d == NULL) {
 		for (i = 0; status != NULL && i < count; i++)
 			status[i] = XNB_GNTST_BAD_DOMAIN;
@@ -433,13 +260,13 @@ hv_sim_map_grants(struct xnb_hv *hv, xnb_domid_t domid,
 	r->next = s->regions[b];
 	s->regions[b] = r;
 	pthread_mutex_unlock(&s->lock);
-	dom_put(d);
+	hv_sim_dom_put(d);
 	return r->addr;
 
 free_region:
 	free(pins);
 	free(r);
-	dom_put(d);
+	hv_sim_dom_put(d);
 	errno = err;
 	return NULL;
 }
@@ -475,7 +302,7 @@ region_release(struct hv_sim *s, struct hv_sim_region *r)
 	__atomic_fetch_sub(&d->regions, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&s->doms[d->domid], __ATOMIC_SEQ_CST) != d) {
 		pthread_mutex_lock(&s->lock);
-		dom_reap(s);
+		hv_sim_dom_reap(s);
 		pthread_mutex_unlock(&s->lock);
 	}
 	free(r);
@@ -501,13 +328,13 @@ struct copy_dom {
 };
 
 static struct hv_sim_dom *
-copy_dom_get(struct hv_sim *s, struct copy_dom *c, xnb_domid_t domid)
+copy_hv_sim_dom_get(struct hv_sim *s, struct copy_dom *c, xnb_domid_t domid)
 {
 	if (c->d != NULL && c->domid == domid)
 		return c->d;
 	if (c->d != NULL)
-		dom_put(c->d);
-	c->d = dom_get(s, domid);
+		hv_sim_dom_put(c->d);
+	c->d = hv_sim_dom_get(s, domid);
 	c->domid = domid;
 	return c->d;
 }
@@ -544,9 +371,9 @@ copy_one(struct hv_sim *s, struct xnb_gcopy *op, struct copy_dom *cs,
 	uint8_t *src, *dst;
 	int16_t st;
 
-	if (sg && copy_dom_get(s, cs, op->source.foreign.domid) == NULL)
+	if (sg && copy_hv_sim_dom_get(s, cs, op->source.foreign.domid) == NULL)
 		return XNB_GNTST_BAD_DOMAIN;
-	if (dg && copy_dom_get(s, cd, op->dest.foreign.domid) == NULL)
+	if (dg && copy_hv_sim_dom_get(s, cd, op->dest.foreign.domid) == NULL)
 		return XNB_GNTST_BAD_DOMAIN;
 	st = copy_side(cs, &op->source, sg, false, self, &src);
 	if (st != XNB_GNTST_OKAY)
@@ -580,9 +407,9 @@ hv_sim_copy_grants(struct xnb_hv *hv, struct xnb_gcopy *ops, uint32_t count)
 	for (i = 0; i < count; i++)
 		ops[i].status = copy_one(s, &ops[i], &cs, &cd, hv->domid);
 	if (cs.d != NULL)
-		dom_put(cs.d);
+		hv_sim_dom_put(cs.d);
 	if (cd.d != NULL)
-		dom_put(cd.d);
+		hv_sim_dom_put(cd.d);
 	return 0;
 }
 
@@ -600,7 +427,7 @@ hv_sim_grant_fini(struct hv_sim *s)
 		}
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < XNB_SIM_DOMID_MAX; i++)
-		dom_retire(s, (uint16_t)i);
+		hv_sim_dom_retire(s, (uint16_t)i);
 	while ((d = s->shells) != NULL) {
 		s->shells = d->next_retired;
 		free(d);

@@ -30,9 +30,8 @@ xnb_simxl_open(const char *dir)
 	if (dir != NULL) {
 		if (asprintf(&path, "%s/%s", dir, XNB_SIM_XS_SOCKET) < 0)
 			return NULL;
-		/* libxenstore only reads it in xs_open; scripts inherit it.
-		 * Leave it alone when already right (other threads may
-		 * read the environment). */
+		/* libxenstore only reads it in xs_open. Leave it alone when
+		 * already right (other threads may read the environment). */
 		cur = getenv("XENSTORED_PATH");
 		if ((cur == NULL || strcmp(cur, path) != 0) &&
 		    setenv("XENSTORED_PATH", path, 1) < 0) {
@@ -57,7 +56,7 @@ xnb_simxl_open(const char *dir)
 		errno = err;
 		return NULL;
 	}
-	free(path);
+	xl->xs_path = path;
 	return xl;
 }
 
@@ -67,6 +66,7 @@ xnb_simxl_close(struct xnb_simxl *xl)
 	if (xl == NULL)
 		return;
 	xs_close(xl->xs);
+	free(xl->xs_path);
 	free(xl);
 }
 

@@ -3,8 +3,9 @@
  * Toolstack stand-in: vif hotplug scripts run as libxl runs them on a
  * Linux dom0 (libxl__hotplug_nic, get_hotplug_env): "SCRIPT online|offline
  * type_if=vif" with script, XENBUS_TYPE, XENBUS_PATH, XENBUS_BASE_PATH,
- * netdev and vif added to the environment, killed at the deadline. A
- * failing script reports why in the backend's hotplug-error node.
+ * netdev and vif added to the environment (and XENSTORED_PATH, so that it
+ * talks to the same store), killed at the deadline. A failing script
+ * reports why in the backend's hotplug-error node.
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,7 +18,7 @@
 
 #include "simxl_int.h"
 
-#define HOTPLUG_NENV 6
+#define HOTPLUG_NENV 7
 
 extern char **environ;
 
@@ -138,7 +139,11 @@ simxl_hotplug(struct xnb_simxl *xl, const char *script, const char *be_path,
 	    asprintf(&add[4], "netdev=%s", gw != NULL ? gw : "") < 0 ||
 	    asprintf(&add[5], "vif=vif%u.%d", domid, devid) < 0)
 		goto out;
-	envp = build_env(add, HOTPLUG_NENV);
+	/* The script must reach the store we use (xenstore-write...). */
+	if (xl->xs_path != NULL &&
+	    asprintf(&add[6], "XENSTORED_PATH=%s", xl->xs_path) < 0)
+		goto out;
+	envp = build_env(add, add[6] != NULL ? HOTPLUG_NENV : HOTPLUG_NENV - 1);
 	if (envp == NULL)
 		goto out;
 	ret = run(script, online, envp, deadline, &status);

@@ -17,16 +17,15 @@
 /* Domain ids a toolstack may create: 1 .. DOMID_FIRST_RESERVED - 1. */
 #define SIMXL_DOMID_MAX 0x7fefu
 /* xenbus states (xen/io/xenbus.h). */
-#define SIMXL_STATE_INITIALISING 1
 #define SIMXL_STATE_INITWAIT 2
 #define SIMXL_STATE_CONNECTED 4
-#define SIMXL_STATE_CLOSING 5
 #define SIMXL_STATE_CLOSED 6
 /* How long destroy waits for each backend before removing anyway. */
 #define SIMXL_DESTROY_WAIT_MS 2000u
 
 struct xnb_simxl {
 	struct xs_handle *xs;
+	char *xs_path; /* socket we connected to, NULL: libxenstore default */
 	unsigned int seq; /* for watch tokens */
 };
 

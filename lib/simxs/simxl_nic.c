@@ -104,7 +104,7 @@ attach_txn(struct xnb_simxl *xl, xs_transaction_t t, void *arg)
 	struct kv front[] = {
 		{ "backend", a->p.be },
 		{ "backend-id", be_dom },
-		{ "state", "1" },
+		{ "state", "1" }, /* Initialising */
 		{ "handle", handle },
 		{ "mac", a->mac },
 		{ "trusted", "1" },
@@ -113,7 +113,7 @@ attach_txn(struct xnb_simxl *xl, xs_transaction_t t, void *arg)
 		{ "frontend", a->p.fe },
 		{ "frontend-id", dom },
 		{ "online", "1" },
-		{ "state", "1" },
+		{ "state", "1" }, /* Initialising */
 		{ "script", a->script },
 		{ "mac", a->mac },
 		{ "ip", nic->ip },
@@ -453,7 +453,7 @@ close_txn(struct xnb_simxl *xl, xs_transaction_t t, void *arg)
 	if (ret == 0)
 		ret = join(path, p->be, "state");
 	if (ret == 0)
-		ret = simxl_write(xl, t, path, "5");
+		ret = simxl_write(xl, t, path, "5"); /* Closing */
 	return ret;
 }
 

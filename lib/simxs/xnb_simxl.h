@@ -19,8 +19,8 @@ struct xnb_simxl;
 /*
  * Connect to DIR/xenstored.sock; dir NULL: $XNB_SIM_DIR; neither set:
  * wherever libxenstore goes by default (XENSTORED_PATH or the real
- * xenstored). Sets XENSTORED_PATH in the environment so hotplug scripts
- * reach the same store. NULL + errno.
+ * xenstored). Sets XENSTORED_PATH in the process environment (libxenstore
+ * reads it in xs_open) and passes it to hotplug scripts. NULL + errno.
  */
 struct xnb_simxl *xnb_simxl_open(const char *dir);
 void xnb_simxl_close(struct xnb_simxl *xl);

@@ -333,25 +333,25 @@ xs_op_rm(struct xs_req *req)
 	path = req_path(req, xs_req_onearg(req), &err);
 	if (path == NULL)
 		return err;
+	if (strcmp(path, "/") == 0) {
+		free(path);
+		return -EINVAL;
+	}
 	node = get_node(req, path, XS_P_WRITE, &err);
+	/* Looked up (so a transaction records it) before it changes. */
+	pname = xs_path_parent(path);
+	parent = pname != NULL ? xs_req_lookup(req, pname) : NULL;
+	free(pname);
 	if (node == NULL) {
 		/* Already gone is fine if the parent exists. */
-		if (err != -ENOENT)
-			goto out;
-		pname = xs_path_parent(path);
-		if (pname == NULL) {
-			err = -ENOMEM;
-			goto out;
-		}
-		if (xs_req_lookup(req, pname) != NULL) {
+		if (err == -ENOENT && parent != NULL) {
 			err = 0;
 			xs_req_ack(req);
 		}
-		free(pname);
 		goto out;
 	}
-	if (node->parent == NULL) {
-		err = -EINVAL;
+	if (parent == NULL) {
+		err = -ENOMEM;
 		goto out;
 	}
 	buf = malloc(XENSTORE_ABS_PATH_MAX + 1);
@@ -364,7 +364,6 @@ xs_op_rm(struct xs_req *req)
 	rm_descendants(req, node, buf, strlen(buf));
 	free(buf);
 	acct_subtree(req, node, -1);
-	parent = node->parent;
 	xs_tree_unlink(node);
 	xs_tree_free(node);
 	parent->gen = xs_next_gen(req->srv);

@@ -232,29 +232,3 @@ xs_tree_children(const struct xs_node *node, char *buf)
 		buf += n;
 	}
 }
-
-char *
-xs_tree_path(const struct xs_node *node)
-{
-	const struct xs_node *n;
-	size_t len = 0;
-	char *path, *p;
-
-	if (node->parent == NULL)
-		return strdup("/");
-	for (n = node; n->parent != NULL; n = n->parent)
-		len += strlen(n->name) + 1;
-	path = malloc(len + 1);
-	if (path == NULL)
-		return NULL;
-	p = path + len;
-	*p = '\0';
-	for (n = node; n->parent != NULL; n = n->parent) {
-		size_t nl = strlen(n->name);
-
-		p -= nl;
-		memcpy(p, n->name, nl);
-		*--p = '/';
-	}
-	return path;
-}

@@ -64,7 +64,4 @@ unsigned int xs_tree_children_len(const struct xs_node *node);
 /* Write the child name list into buf (children_len bytes). */
 void xs_tree_children(const struct xs_node *node, char *buf);
 
-/* Absolute path of node, malloc()ed, NULL on ENOMEM. */
-char *xs_tree_path(const struct xs_node *node);
-
 #endif /* XS_TREE_H */

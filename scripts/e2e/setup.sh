@@ -24,9 +24,10 @@ host_packages=(qemu-system-x86 debootstrap kmod perl util-linux)
 host_tools=(qemu-system-x86_64 debootstrap depmod perl flock)
 # Packages of the lab itself, fetched with apt-get download and unpacked.
 boot_packages=(xen-hypervisor-4.17-amd64 busybox-static)
-# The dom0 root: toolstack, DPDK (stock testpmd and net_tap), kernel-netback
+# The dom0 root: toolstack, DPDK (dpdk-dev has the stock testpmd and pulls
+# every PMD, net_tap among them), kernel-netback
 # comparison tools, and the runtimes of a sanitizer build of the project.
-rootfs_include=xen-utils-4.17,xenstore-utils,iproute2,iputils-ping,iperf3,kmod,procps,busybox,dpdk,bridge-utils,ethtool,tcpdump,libasan8,libubsan1
+rootfs_include=xen-utils-4.17,xenstore-utils,iproute2,iputils-ping,iperf3,kmod,procps,busybox,dpdk,dpdk-dev,bridge-utils,ethtool,tcpdump,libasan8,libubsan1
 suite=bookworm
 
 # The host's Debian mirrors (as apt is configured here): $1 = "" for the

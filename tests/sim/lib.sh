@@ -89,15 +89,32 @@ print(str(v).lower() if isinstance(v, bool) else v)
 EOF
 }
 
-expect() {
-	local file=$1 key=$2 op=$3 want=$4 got
-
-	got=$(json "$file" "$key") || fail "no '$key' in $file"
-	case $op in
-	==) [ "$got" = "$want" ] ;;
-	">=") [ "$got" -ge "$want" ] ;;
-	">") [ "$got" -gt "$want" ] ;;
-	esac || fail "$(basename "$file"): $key is $got, expected $op $want"
+# check FILE "KEY OP VALUE"...: conditions on the last JSON line of FILE
+# (OP: == != >= > <=), all checked by one interpreter.
+check() {
+	python3 - "$@" <<'EOF' || fail "$(basename "$1"): checks failed"
+import json, operator, sys
+ops = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge,
+       ">": operator.gt, "<=": operator.le}
+lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
+if not lines:
+    sys.exit("no JSON line in " + sys.argv[1])
+doc = json.loads(lines[-1])
+bad = 0
+for cond in sys.argv[2:]:
+    key, op, want = cond.split()
+    v = doc
+    for k in key.split("."):
+        v = v[int(k)] if isinstance(v, list) else v[k]
+    got = str(v).lower() if isinstance(v, bool) else v
+    if isinstance(got, int):
+        want = int(want)
+    if not ops[op](got, want):
+        print("%s: %s is %s, expected %s %s" % (sys.argv[1], key, got, op,
+                                               want), file=sys.stderr)
+        bad += 1
+sys.exit(1 if bad else 0)
+EOF
 }
 
 # Counters of the running backend (SIGUSR1), into testback.stats.

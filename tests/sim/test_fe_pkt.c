@@ -177,6 +177,12 @@ test_corruption(void)
 	CHECK(fe_pkt_verify(frame, len, own, &meta, &info) ==
 	      FE_PKT_BAD_PAYLOAD);
 
+	/* The header's payload checksum itself damaged. */
+	CHECK(build_linear(&s, 0) == 0);
+	frame[FE_PKT_ETH_HLEN + 23] ^= 4;
+	CHECK(fe_pkt_verify(frame, len, own, &meta, &info) ==
+	      FE_PKT_BAD_PAYLOAD);
+
 	CHECK(build_linear(&s, 0) == 0);
 	CHECK(fe_pkt_verify(frame, len - 1, own, &meta, &info) ==
 	      FE_PKT_BAD_LEN);

@@ -17,8 +17,7 @@ xl create "$cfg" >"$out/hp1-create.txt" 2>&1 &
 create=$!
 # The backend must reach InitWait within libxl's 10 s of the dir appearing:
 # start the stand-in as soon as the domid is known.
-if wait_until 30 eval '[ -n "$(first_vif_domid)" ]'; then
-	domid=$(first_vif_domid)
+if domid=$(wait_vif_backend hp1 0); then
 	mark "backend dir for domid $domid after $(awk "BEGIN { print $(up) - $t0 }")s"
 	"$standin" --vdev "net_xen0,domid=$domid,devid=0" >"$out/standin-0.txt" 2>&1 &
 fi

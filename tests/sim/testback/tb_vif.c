@@ -181,9 +181,6 @@ connect_queue(struct tb *tb, struct tb_vif *v, struct tb_queue *q,
 	char *split;
 	int ret;
 
-	q->vif = v;
-	q->port_tx = -1;
-	q->port_rx = -1;
 	ret = xs_get_uint(tb, dir, "tx-ring-ref", UINT32_MAX, &tx_ref);
 	if (ret == 0)
 		ret = xs_get_uint(tb, dir, "rx-ring-ref", UINT32_MAX, &rx_ref);
@@ -191,10 +188,14 @@ connect_queue(struct tb *tb, struct tb_vif *v, struct tb_queue *q,
 		return ret;
 	q->tx_ref = (xnb_gref_t)tx_ref;
 	q->arena = malloc(TB_ARENA);
-	q->tx_map = map_ring(tb, v, (xnb_gref_t)tx_ref);
-	q->rx_map = map_ring(tb, v, (xnb_gref_t)rx_ref);
-	if (q->arena == NULL || q->tx_map == NULL || q->rx_map == NULL)
+	if (q->arena == NULL)
 		return -ENOMEM;
+	q->tx_map = map_ring(tb, v, (xnb_gref_t)tx_ref);
+	if (q->tx_map == NULL)
+		return -errno;
+	q->rx_map = map_ring(tb, v, (xnb_gref_t)rx_ref);
+	if (q->rx_map == NULL)
+		return -errno;
 	BACK_RING_INIT(&q->tx, (netif_tx_sring_t *)q->tx_map, FE_PAGE_SIZE);
 	BACK_RING_INIT(&q->rx, (netif_rx_sring_t *)q->rx_map, FE_PAGE_SIZE);
 
@@ -231,13 +232,19 @@ connect_vif(struct tb *tb, struct tb_vif *v)
 	v->fe_sg = xs_get_uint_def(tb, v->fe, "feature-sg", 1, 0);
 	v->fe_gso4 = xs_get_uint_def(tb, v->fe, "feature-gso-tcpv4", 1, 0);
 	v->fe_gso6 = xs_get_uint_def(tb, v->fe, "feature-gso-tcpv6", 1, 0);
+	/* Queues not reached yet must look unconnected to disconnect(). */
+	for (i = 0; i < nq; i++) {
+		v->q[i].vif = v;
+		v->q[i].id = i;
+		v->q[i].port_tx = -1;
+		v->q[i].port_rx = -1;
+	}
 	v->nqueues = (unsigned int)nq;
 	for (i = 0; i < nq; i++) {
 		if (nq == 1)
 			snprintf(dir, sizeof(dir), "%s", v->fe);
 		else
 			snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
-		v->q[i].id = i;
 		ret = connect_queue(tb, v, &v->q[i], dir);
 		if (ret < 0) {
 			disconnect(tb, v);

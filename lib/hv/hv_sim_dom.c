@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hv_sim's cache of guest domains (see hv_sim.h): fetched from the broker
+ * on first use, looked up without locks, retired when the broker's shared
+ * generation table says the domain died or was replaced.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hv_sim.h"
+#include "sim/xnb_sim_msg.h"
+
+/* Attempts at finding a stable cached domain before giving up. */
+#define DOM_GET_RETRIES 4
+
+/*
+ * Release a retired domain's mappings; s->lock held. The small struct
+ * itself stays until close: a reader may still hold a pointer it loaded
+ * before the domain was retired, and finds out only by looking at it.
+ */
+static void
+dom_release(struct hv_sim *s, struct hv_sim_dom *d)
+{
+	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
+	munmap(d->gnttab, d->gnttab_len);
+	close(d->mem_fd);
+	free(d->pins);
+	d->mem = NULL;
+	d->gnttab = NULL;
+	d->pins = NULL;
+	d->next_retired = s->shells;
+	s->shells = d;
+}
+
+/* Release the retired domains nothing uses any more; s->lock held. */
+void
+hv_sim_dom_reap(struct hv_sim *s)
+{
+	struct hv_sim_dom **pp = &s->retired;
+	struct hv_sim_dom *d;
+
+	while ((d = *pp) != NULL) {
+		if (__atomic_load_n(&d->users, __ATOMIC_SEQ_CST) == 0 &&
+		    __atomic_load_n(&d->regions, __ATOMIC_SEQ_CST) == 0) {
+			*pp = d->next_retired;
+			dom_release(s, d);
+		} else {
+			pp = &d->next_retired;
+		}
+	}
+}
+
+/* Unpublish the cached domain of domid (if any); s->lock held. */
+void
+hv_sim_dom_retire(struct hv_sim *s, uint16_t domid)
+{
+	struct hv_sim_dom *d = s->doms[domid];
+
+	if (d == NULL)
+		return;
+	__atomic_store_n(&s->doms[domid], NULL, __ATOMIC_SEQ_CST);
+	d->next_retired = s->retired;
+	s->retired = d;
+	hv_sim_dom_reap(s);
+}
+
+static void *
+map_whole(int fd, size_t len)
+{
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Ask the broker for domain domid and publish it; s->lock held. */
+static int
+dom_fetch(struct hv_sim *s, uint16_t domid)
+{
+	struct xnb_sim_req req = { .type = XNB_SIM_DOMAIN_GET };
+	struct xnb_sim_rep rep;
+	struct hv_sim_dom *d;
+	struct stat st;
+	int fds[2];
+	int ret;
+
+	req.u.domain_get.domid = domid;
+	ret = xnb_sim_rpc(s->sock, &req, NULL, 0, &rep, fds, 2);
+	if (ret < 0)
+		return ret;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		ret = -ENOMEM;
+		goto close_fds;
+	}
+	d->domid = domid;
+	d->gen = rep.u.domain_get.gen;
+	d->npages = rep.u.domain_get.npages;
+	d->ngrants = rep.u.domain_get.ngrants;
+	d->gnttab_len = xnb_sim_gnttab_bytes(d->ngrants);
+	/* The broker checked these; a short file would fault us later. */
+	if (fstat(fds[0], &st) < 0 ||
+	    (uint64_t)st.st_size < (uint64_t)d->npages * XNB_PAGE_SIZE ||
+	    fstat(fds[1], &st) < 0 || (uint64_t)st.st_size < d->gnttab_len) {
+		ret = -EPROTO;
+		goto free_dom;
+	}
+	d->pins = calloc(d->ngrants, sizeof(*d->pins));
+	if (d->pins == NULL) {
+		ret = -ENOMEM;
+		goto free_dom;
+	}
+	d->mem = map_whole(fds[0], (size_t)d->npages * XNB_PAGE_SIZE);
+	if (d->mem == NULL) {
+		ret = -errno;
+		goto free_pins;
+	}
+	d->gnttab = map_whole(fds[1], d->gnttab_len);
+	if (d->gnttab == NULL) {
+		ret = -errno;
+		goto unmap_mem;
+	}
+	close(fds[1]);
+	d->mem_fd = fds[0];
+	hv_sim_dom_retire(s, domid);
+	__atomic_store_n(&s->doms[domid], d, __ATOMIC_SEQ_CST);
+	return 0;
+
+unmap_mem:
+	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
+free_pins:
+	free(d->pins);
+free_dom:
+	free(d);
+close_fds:
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
+}
+
+/*
+ * Take a reference on the live domain domid, fetching it on first use.
+ * Lock-free unless the domain is new, dead or replaced. NULL when there is
+ * no such live domain (GNTST_bad_domain).
+ */
+struct hv_sim_dom *
+hv_sim_dom_get(struct hv_sim *s, xnb_domid_t domid)
+{
+	struct hv_sim_dom *d;
+	uint32_t gen;
+	int i;
+
+	if (domid >= XNB_SIM_DOMID_MAX)
+		return NULL;
+	for (i = 0; i < DOM_GET_RETRIES; i++) {
+		gen = __atomic_load_n(&s->domtab[domid], __ATOMIC_ACQUIRE);
+		d = __atomic_load_n(&s->doms[domid], __ATOMIC_ACQUIRE);
+		if (gen == 0 || d == NULL || d->gen != gen) {
+			if (gen == 0 && d == NULL)
+				return NULL;
+			pthread_mutex_lock(&s->lock);
+			if (gen == 0)
+				hv_sim_dom_retire(s, domid);
+			else if (s->doms[domid] == d)
+				dom_fetch(s, domid);
+			pthread_mutex_unlock(&s->lock);
+			continue;
+		}
+		__atomic_fetch_add(&d->users, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&s->doms[domid], __ATOMIC_SEQ_CST) == d)
+			return d;
+		__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+void
+hv_sim_dom_put(struct hv_sim_dom *d)
+{
+	__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
+}
