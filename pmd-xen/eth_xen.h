@@ -31,6 +31,7 @@ struct eth_xen_rxq {
 	uint16_t queue_id;
 	uint16_t buf_size; /* data room of one mbuf, after headroom */
 	bool sw_cksum;     /* finish blank L4 checksums in software */
+	bool ip_cksum;     /* Rx IPv4 checksum offload: verify and flag */
 	int intr_epfd;     /* Rx interrupt fd (eth_xen_intr.c), -1: none */
 	int intr_kick;
 	uint16_t nb_cache;

@@ -19,6 +19,7 @@ static const char *const eth_xen_valid_args[] = {
 	ETH_XEN_ARG_SIMDIR,
 	ETH_XEN_ARG_COPY_THRESHOLD,
 	ETH_XEN_ARG_MAC,
+	ETH_XEN_ARG_BACKLOG,
 	NULL,
 };
 
@@ -110,6 +111,23 @@ eth_xen_arg_copy_threshold(const char *key __rte_unused, const char *value,
 }
 
 static int
+eth_xen_arg_backlog(const char *key __rte_unused, const char *value,
+		    void *opaque)
+{
+	struct eth_xen_args *args = opaque;
+	uint64_t v;
+
+	if (eth_xen_parse_uint(value, 1, ETH_XEN_MAX_BACKLOG, &v) < 0) {
+		ETH_XEN_LOG(ERR, "bad %s '%s': want frames 1..%u",
+			    ETH_XEN_ARG_BACKLOG, value ? value : "",
+			    ETH_XEN_MAX_BACKLOG);
+		return -EINVAL;
+	}
+	args->backlog = v;
+	return 0;
+}
+
+static int
 eth_xen_arg_hv(const char *key __rte_unused, const char *value, void *opaque)
 {
 	struct eth_xen_args *args = opaque;
@@ -186,6 +204,7 @@ eth_xen_args_parse(const char *name, const char *params,
 		{ ETH_XEN_ARG_SIMDIR, eth_xen_arg_simdir },
 		{ ETH_XEN_ARG_COPY_THRESHOLD, eth_xen_arg_copy_threshold },
 		{ ETH_XEN_ARG_MAC, eth_xen_arg_mac },
+		{ ETH_XEN_ARG_BACKLOG, eth_xen_arg_backlog },
 	};
 	struct rte_kvargs *kvlist;
 	const char *env;
@@ -205,7 +224,8 @@ eth_xen_args_parse(const char *name, const char *params,
 	kvlist = rte_kvargs_parse(params, eth_xen_valid_args);
 	if (kvlist == NULL) {
 		ETH_XEN_LOG(ERR, "%s: cannot parse devargs '%s' (valid keys: "
-			    "domid, devid, queues, hv, simdir, copy_threshold, mac)",
+			    "domid, devid, queues, hv, simdir, "
+			    "copy_threshold, mac, backlog)",
 			    name, params);
 		return -EINVAL;
 	}

@@ -16,12 +16,16 @@
 #define ETH_XEN_ARG_SIMDIR "simdir"
 #define ETH_XEN_ARG_COPY_THRESHOLD "copy_threshold"
 #define ETH_XEN_ARG_MAC "mac"
+#define ETH_XEN_ARG_BACKLOG "backlog"
 
 /* Queues advertised in multi-queue-max-queues when queues= is not given. */
 #define ETH_XEN_DEFAULT_QUEUES 1
 #define ETH_XEN_MAX_QUEUES 16
 /* Xen's DOMID_FIRST_RESERVED: guest domids are below it. */
 #define ETH_XEN_DOMID_LIMIT 0x7ff0
+/* Frames that may wait per queue for guest Rx buffers (0: libxnb's
+ * default); beyond, frames are dropped and counted (XSA-392). */
+#define ETH_XEN_MAX_BACKLOG 65536
 /* Default: grant-copy everything (a fragment never exceeds one page). */
 #define ETH_XEN_DEFAULT_COPY_THRESHOLD 4096
 
@@ -30,6 +34,7 @@ struct eth_xen_args {
 	uint32_t devid;
 	uint16_t queues;
 	uint32_t copy_threshold;
+	uint32_t backlog;
 	char hv[8];
 	char simdir[PATH_MAX];
 	bool has_mac;

@@ -261,6 +261,7 @@ eth_xen_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	/* Guest Tx features are offered to every guest; which ones it uses
 	 * shows per frame. */
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+				RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 				RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
 				RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
 				RTE_ETH_RX_OFFLOAD_TCP_LRO |
@@ -372,6 +373,7 @@ eth_xen_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 				(uint32_t)UINT16_MAX);
 	rxq->sw_cksum = !(offloads & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
 				      RTE_ETH_RX_OFFLOAD_UDP_CKSUM));
+	rxq->ip_cksum = (offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
 	rxq->intr_epfd = -1;
 	rxq->intr_kick = -1;
 	dev->data->rx_queues[qid] = rxq;
@@ -509,6 +511,7 @@ eth_xen_vif_open(struct eth_xen_internals *in)
 		.domid = in->args.domid,
 		.devid = in->args.devid,
 		.max_queues = in->args.queues,
+		.backlog = in->args.backlog,
 		.cb = &eth_xen_vif_cb,
 		.cb_arg = in,
 	};
@@ -648,4 +651,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_xen,
 	ETH_XEN_ARG_HV "=xen|sim "
 	ETH_XEN_ARG_SIMDIR "=<path> "
 	ETH_XEN_ARG_COPY_THRESHOLD "=<0..4096> "
-	ETH_XEN_ARG_MAC "=<xx:xx:xx:xx:xx:xx>");
+	ETH_XEN_ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
+	ETH_XEN_ARG_BACKLOG "=<1..65536>");

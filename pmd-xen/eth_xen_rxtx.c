@@ -167,6 +167,17 @@ eth_xen_rx_finish(struct eth_xen_rxq *rxq, struct rte_mbuf *m)
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;
 	m->l4_len = hl.l4_len;
+	/* Guests never offload the IPv4 header checksum: check it here. */
+	if (rxq->ip_cksum && RTE_ETH_IS_IPV4_HDR(ptype) &&
+	    hl.l2_len + hl.l3_len <= m->data_len) {
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, hl.l2_len);
+
+		m->ol_flags |= rte_raw_cksum(ip, hl.l3_len) == 0xffff ?
+			       RTE_MBUF_F_RX_IP_CKSUM_GOOD :
+			       RTE_MBUF_F_RX_IP_CKSUM_BAD;
+		ol = m->ol_flags;
+	}
 	if (likely((ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 		   RTE_MBUF_F_RX_L4_CKSUM_NONE && !(ol & RTE_MBUF_F_RX_LRO)))
 		return;

@@ -264,8 +264,8 @@ verify_tcp(uint8_t *f, uint32_t len, const struct fe_pkt_rx_meta *meta)
 
 	if (len < FE_PKT_MIN_TCP)
 		return FE_PKT_BAD_LEN;
-	if (ip[0] != 0x45 || fe_csum_fold(fe_csum_add(0, ip,
-						      FE_PKT_IP_HLEN)) != 0xffff)
+	if (ip[0] != 0x45 ||
+	    fe_csum_fold(fe_csum_add(0, ip, FE_PKT_IP_HLEN)) != 0xffff)
 		return FE_PKT_BAD_IP;
 	if (get16(ip + 2) != len - FE_PKT_ETH_HLEN)
 		return FE_PKT_BAD_LEN;
@@ -343,7 +343,8 @@ fe_pkt_verify(uint8_t *frame, uint32_t len, const uint8_t own_mac[6],
 	h += FE_PKT_HDR_LEN;
 	for (k = 0; k < plen; k++)
 		diff |= h[k] ^ b[k] ^ seed;
-	if (diff != 0 || get32(frame + hdr_off + 20) != payload_csum(seed, plen))
+	if (diff != 0 ||
+	    get32(frame + hdr_off + 20) != payload_csum(seed, plen))
 		return FE_PKT_BAD_PAYLOAD;
 	return FE_PKT_OK;
 }

@@ -26,7 +26,6 @@ fe_tx_slot_get(struct fe_queue *q, bool head, bool hostile)
 	s->state = FE_TXS_INFLIGHT;
 	s->head = head;
 	s->hostile = hostile;
-	s->bytes = 0;
 	s->gref = 0;
 	q->tx_inflight++;
 	return id;
@@ -146,7 +145,6 @@ tx_one(struct fe_queue *q)
 			fe_tx_slot_put(q, ids[i]);
 		return ret;
 	}
-	q->txs[ids[0]].bytes = len;
 
 	for (i = 0; i < nslots; i++) {
 		req = fe_tx_next_req(q);

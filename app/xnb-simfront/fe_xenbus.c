@@ -32,7 +32,8 @@ xs_get(struct fe *fe, const char *dir, const char *key)
 	char path[FE_PATH_MAX];
 	unsigned int len;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >=
+	    (int)sizeof(path))
 		return NULL;
 	return xs_read(fe->xs, XBT_NULL, path, &len);
 }
@@ -65,7 +66,8 @@ xs_put(struct fe *fe, xs_transaction_t t, const char *dir, const char *key,
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
-	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >=
+	    (int)sizeof(path))
 		return -ENAMETOOLONG;
 	if (!xs_write(fe->xs, t, path, val, strlen(val)))
 		return -errno;

@@ -28,7 +28,7 @@
 
 struct run {
 	uint64_t start;
-	uint64_t t0; /* traffic start: connected (and SIGUSR1 with --wait-start) */
+	uint64_t t0; /* traffic start: connected (and told, --wait-start) */
 	uint64_t t_end; /* traffic phase over, draining */
 	uint64_t next_stats;
 	unsigned int rr; /* first queue to send on, rotates */
@@ -90,6 +90,24 @@ tx_budget(const struct fe *fe, const struct run *r, uint64_t now)
 		return FE_BURST;
 	due = (uint64_t)((double)(now - r->t0) * fe->opt.rate / NS_PER_S);
 	return due > fe->tx_good ? due - fe->tx_good : 0;
+}
+
+/* Every Tx response back and every frame expected in. */
+static bool
+drained(const struct fe *fe)
+{
+	return tx_inflight(fe) == 0 && rx_good(fe) >= fe->opt.expect_rx;
+}
+
+/* Failures no later frame can undo: no point draining any further. */
+static bool
+failed_for_good(const struct fe *fe)
+{
+	struct fe_qstats s;
+
+	fe_stats_sum(fe, &s);
+	return s.rx_bad + s.rx_dup + s.tx_errors + s.tx_bad_rsp +
+	       s.hostile_accepted != 0;
 }
 
 static bool
@@ -244,8 +262,7 @@ run_loop(struct fe *fe, struct run *r, int sfd)
 		work = fe_xenbus_ready(fe) && datapath(fe, r, now);
 		if (r->t0 != 0 && r->t_end == 0 && traffic_over(fe, r, now))
 			r->t_end = now;
-		if (r->t_end != 0 && tx_inflight(fe) == 0 &&
-		    rx_good(fe) >= o->expect_rx)
+		if (r->t_end != 0 && (drained(fe) || failed_for_good(fe)))
 			break;
 		if (r->t_end != 0 && now >= r->t_end + secs_ns(o->timeout)) {
 			r->why = "timed out draining";

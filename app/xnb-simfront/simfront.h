@@ -84,7 +84,6 @@ struct fe_txslot {
 	uint8_t state;
 	bool head; /* first slot of its packet: the packet is counted here */
 	bool hostile;
-	uint32_t bytes; /* head only: packet length */
 };
 
 struct fe_queue {

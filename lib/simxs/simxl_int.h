@@ -4,6 +4,7 @@
 #define SIMXL_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -55,6 +56,12 @@ int simxl_wait(struct xnb_simxl *xl, const char *path,
  * neither a value nor children. */
 int simxl_path_cleanup(struct xnb_simxl *xl, xs_transaction_t t,
 		       const char *path);
+/* "00:16:3E:01:02:03" (any case) into out[18], lower case. 0 or -EINVAL. */
+int simxl_parse_mac(const char *s, char *out);
+/* A random MAC with Xen's OUI 00:16:3e, as libxl. */
+int simxl_random_mac(char *out);
+/* xl's vif rate ("10Mb/s@20ms") as libxl writes it: "<bytes>,<usecs>". */
+int simxl_parse_rate(const char *s, char *out, size_t len);
 /* Run a vif hotplug script as libxl does and wait for it (and, online,
  * for hotplug-status "connected"). */
 int simxl_hotplug(struct xnb_simxl *xl, const char *script,

@@ -14,7 +14,8 @@
 
 struct xnb_xs_server;
 
-/* Create the server and its dom0 socket in dir. NULL + errno. */
+/* Create the server and its dom0 socket in dir (which must exist).
+ * NULL + errno. */
 struct xnb_xs_server *xnb_xs_server_create(const char *dir);
 void xnb_xs_server_destroy(struct xnb_xs_server *srv);
 /* An epoll fd covering all of the server's sockets: readable when
@@ -24,7 +25,8 @@ int xnb_xs_server_fd(const struct xnb_xs_server *srv);
  * Returns 0 or -errno on a fatal server error. */
 int xnb_xs_server_run_once(struct xnb_xs_server *srv, int timeout_ms);
 /* The hypervisor says domain domid died: fire @releaseDomain, as xenstored
- * does on VIRQ_DOM_EXC. */
+ * does on VIRQ_DOM_EXC, and forget the domain (its socket and connections
+ * go; a later XS_RELEASE gets ENOENT). */
 void xnb_xs_server_domain_died(struct xnb_xs_server *srv, uint16_t domid);
 /*
  * Serve an already connected stream socket as domain domid (0: privileged;

@@ -28,7 +28,9 @@
 /* Requests handled per connection per wakeup, for fairness. */
 #define XS_MSGS_PER_WAKEUP 64
 
-/* Quotas of unprivileged domains: C xenstored's defaults. */
+/* Quotas of unprivileged domains: C xenstored's defaults, counted per
+ * domain (a simulated guest may open several sockets; a real one has one
+ * ring). */
 #define XS_QUOTA_NODES 1000
 #define XS_QUOTA_WATCHES 128
 #define XS_QUOTA_TXNS 10
@@ -140,6 +142,7 @@ struct xs_domain {
 	bool introduced;
 	unsigned int nodes; /* nodes it owns (quota) */
 	unsigned int watches; /* over all its connections (quota) */
+	unsigned int txns; /* open transactions, all connections (quota) */
 	unsigned int conns;
 	struct xs_listener *lst;
 };

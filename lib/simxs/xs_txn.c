@@ -17,6 +17,21 @@
 /* Paths one transaction may touch: bounds its memory. */
 #define XS_TXN_MAX_ACCESS 16384
 
+/* Unlink from the connection and give the quota back. */
+static void
+txn_remove(struct xs_conn *conn, struct xs_txn *txn)
+{
+	struct xs_domain *dom;
+
+	TAILQ_REMOVE(&conn->txns, txn, next);
+	conn->ntxn--;
+	if (!conn->priv) {
+		dom = xs_domain_get(conn->srv, conn->domid, false);
+		if (dom != NULL && dom->txns > 0)
+			dom->txns--;
+	}
+}
+
 static void
 txn_free(struct xs_txn *txn)
 {
@@ -117,13 +132,21 @@ int
 xs_op_transaction_start(struct xs_req *req)
 {
 	struct xs_conn *conn = req->conn;
+	struct xs_domain *dom = NULL;
 	struct xs_txn *txn;
 	char id[16];
 
 	if (req->txn != NULL)
 		return -EBUSY;
-	if (conn->ntxn >= (req->priv ? XS_PRIV_MAX_TXNS : XS_QUOTA_TXNS))
+	if (!req->priv) {
+		dom = xs_domain_get(req->srv, req->domid, true);
+		if (dom == NULL)
+			return -ENOMEM;
+		if (dom->txns >= XS_QUOTA_TXNS)
+			return -ENOSPC;
+	} else if (conn->ntxn >= XS_PRIV_MAX_TXNS) {
 		return -ENOSPC;
+	}
 	txn = calloc(1, sizeof(*txn));
 	if (txn == NULL)
 		return -ENOMEM;
@@ -137,6 +160,8 @@ xs_op_transaction_start(struct xs_req *req)
 	txn->id = conn->next_txid++;
 	TAILQ_INSERT_TAIL(&conn->txns, txn, next);
 	conn->ntxn++;
+	if (dom != NULL)
+		dom->txns++;
 	snprintf(id, sizeof(id), "%u", txn->id);
 	xs_req_reply(req, id, strlen(id) + 1);
 	return 0;
@@ -195,8 +220,7 @@ xs_op_transaction_end(struct xs_req *req)
 		return -EINVAL;
 	if (txn == NULL)
 		return -ENOENT;
-	TAILQ_REMOVE(&req->conn->txns, txn, next);
-	req->conn->ntxn--;
+	txn_remove(req->conn, txn);
 	req->txn = NULL;
 	if (arg[0] == 'T')
 		ret = txn_commit(req, txn);
@@ -213,8 +237,7 @@ xs_txns_free(struct xs_conn *conn)
 	struct xs_txn *txn;
 
 	while ((txn = TAILQ_FIRST(&conn->txns)) != NULL) {
-		TAILQ_REMOVE(&conn->txns, txn, next);
+		txn_remove(conn, txn);
 		txn_free(txn);
 	}
-	conn->ntxn = 0;
 }

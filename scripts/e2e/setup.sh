@@ -25,10 +25,12 @@ host_tools=(qemu-system-x86_64 debootstrap depmod perl flock)
 # Packages of the lab itself, fetched with apt-get download and unpacked.
 boot_packages=(xen-hypervisor-4.17-amd64 busybox-static)
 # The dom0 root: toolstack, DPDK (dpdk-dev has the stock testpmd and pulls
-# every PMD, net_tap among them), kernel-netback
-# comparison tools, and the runtimes of a sanitizer build of the project.
+# in every PMD, net_tap among them), tools for the kernel-netback comparison,
+# and the runtimes of a sanitizer build of the project.
 rootfs_include=xen-utils-4.17,xenstore-utils,iproute2,iputils-ping,iperf3,kmod,procps,busybox,dpdk,dpdk-dev,bridge-utils,ethtool,tcpdump,libasan8,libubsan1
 suite=bookworm
+# DPDK drivers left in EAL's plugin dir in the rootfs (see build_rootfs).
+eal_plugins_kept='.*/librte_\(bus_pci\|bus_vdev\|mempool_ring\|mempool_stack\|net_af_packet\|net_memif\|net_null\|net_pcap\|net_ring\|net_tap\|net_vhost\|net_virtio\)\.so.*'
 
 # The host's Debian mirrors (as apt is configured here): $1 = "" for the
 # main archive, "security" for the security archive.
@@ -102,7 +104,7 @@ compute_keys()
 	rootfs_versions=$(versions xen-utils-4.17 dpdk iperf3 libasan8) || return 1
 	key_kernel=$(echo "$boot_versions" | hash_of)
 	key_rootfs=$(echo "$key_kernel $rootfs_versions $rootfs_include $suite $(mirror) \
-		$(mirror security)" | hash_of)
+		$(mirror security) $eal_plugins_kept" | hash_of)
 	key_images=$(cat "$XNB_E2E_SCRIPTS/setup.sh" "$XNB_E2E_SCRIPTS/mkinitramfs.sh" \
 		"$XNB_E2E_SCRIPTS"/initramfs/* | { cat; echo "$key_rootfs"; } | hash_of)
 }
@@ -141,7 +143,7 @@ build_kernel()
 
 build_rootfs()
 {
-	local new=$XNB_E2E_CACHE/rootfs.new kver
+	local new=$XNB_E2E_CACHE/rootfs.new kver plugins
 	kver=$(cat "$E2E_IMAGES/kernel-version")
 	rm -rf "$new"
 	e2e_log "debootstrap $suite from $(mirror) (log: $XNB_E2E_CACHE/debootstrap.log)"
@@ -165,6 +167,13 @@ build_rootfs()
 	fi
 	umount "$new/proc"
 	chroot "$new" apt-get clean
+	# EAL dlopens every driver in its plugin dir at start-up, which takes
+	# seconds under TCG (and the backend has 10 s to reach InitWait): keep
+	# the virtual-device drivers the lab uses, park the rest.
+	plugins=$(echo "$new"/usr/lib/x86_64-linux-gnu/dpdk/pmds-*)
+	mkdir -p "$plugins.parked"
+	find "$plugins" -maxdepth 1 -name 'librte_*' ! -regex "$eal_plugins_kept" \
+		-exec mv -t "$plugins.parked" {} +
 	mkdir -p "$new/lib/modules" "$new$E2E_DOM0_DIR" "$new/var/lib/xnb-e2e"
 	cp -a "$E2E_HOST/lib/modules/$kver" "$new/lib/modules/"
 	echo dom0 >"$new/etc/hostname"

@@ -24,6 +24,8 @@ cases=(
 	"domid=1,hv=kvm|bad hv 'kvm'"
 	"domid=1,hv=xen,simdir=/x|simdir is only valid with hv=sim"
 	"domid=1,copy_threshold=4097|bad copy_threshold '4097'"
+	"domid=1,backlog=0|bad backlog '0'"
+	"domid=1,backlog=65537|bad backlog '65537'"
 	"domid=1,mac=ff:ff:ff:ff:ff:ff|bad mac 'ff:ff:ff:ff:ff:ff'"
 	"domid=1,mac=01:00:5e:00:00:01|bad mac"
 	"domid=1,mac=00:00:00:00:00:00|bad mac"

@@ -21,7 +21,15 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 kill -KILL "${GUEST_PID[g1]}"
-xl destroy 1 || true
+# The simulator fires @releaseDomain; the backend must find out by itself.
+for ((i = 0; i < 100; i++)); do
+	backend_stats
+	[ "$(json "$XNB_SIM_DIR/testback.stats" dead)" = 1 ] && break
+	sleep 0.1
+done
+check "$XNB_SIM_DIR/testback.stats" "dead == 1" "mapped == 2" "bound == 1"
+# Then the toolstack's destroy, as xl does on the domain's death.
+xl destroy 1 || fail "destroy"
 xs wait "$(be_dir 1)" @absent 15 || fail "backend nodes of dom1 left"
 
 backend_stats

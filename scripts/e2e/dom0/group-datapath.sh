@@ -11,6 +11,7 @@
 # Without a built PMD the xennetd scenarios are skipped (the netback baseline
 # still runs); the host then reports the group as skipped, never as passed.
 . /opt/xnb-e2e/lib.sh
+xs_trace "$out/xenstore-trace.txt"
 
 # measure TAG NAME IP: ping both ways and iperf3 against guest NAME; sets
 # TAG_tcp_tx TAG_tcp_rx TAG_udp_tx TAG_udp_rx TAG_rtt (tx: dom0 -> guest).
@@ -65,7 +66,7 @@ else
 	create=$!
 	if domid=$(wait_vif_backend xg1 0); then
 		mark "xg1 is domid $domid"
-		testpmd_start "$out/testpmd.txt" --no-huge -m 128 -l 0,1 --no-pci \
+		testpmd_start "$out/testpmd.txt" --no-huge -m 64 --in-memory --no-telemetry -l 0,1 --no-pci \
 			--iova-mode=va --log-level='pmd.net.xen*:info' \
 			--vdev "net_xen0,domid=$domid,devid=0,hv=xen" \
 			--vdev net_tap0,iface=xtap0 -- \

@@ -8,6 +8,7 @@
 . /opt/xnb-e2e/lib.sh
 standin=$here/xnb-standin
 script=/etc/xen/scripts/vif-xennetd
+xs_trace "$out/xenstore-trace.txt"
 
 # --- xl create with a vif served by the stand-in ---------------------------
 cfg=$(guest_cfg hp1 1 "xnb.ip=10.0.9.2/24 xnb.wait=60" \

@@ -194,3 +194,15 @@ ping_rtt()
 {
 	sed -n 's|^rtt min/avg/max/mdev = \([0-9.]*/[0-9.]*/[0-9.]*\)/.*|\1|p' "$1"
 }
+
+# xs_trace FILE: log every change under any vif dir (backend and frontend)
+# with dom0's uptime, in the background for the rest of the group: the
+# timeline of a connection (e.g. how long the backend took to InitWait).
+xs_trace()
+{
+	xenstore-watch /local/domain | while read -r path _; do
+		case "$path" in
+		*/vif/*) echo "[$(up)] $path = $(xenstore-read "$path" 2>&1)" ;;
+		esac
+	done >"$1" 2>&1 &
+}

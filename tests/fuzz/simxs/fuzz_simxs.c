@@ -33,6 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[] = "/tmp/fuzz-simxs-XXXXXX";
 
+/* The server removes its sockets on destroy; the directory is ours. */
+static void
+remove_dir(void)
+{
+	rmdir(dir);
+}
+
 static void
 run_idle(struct xnb_xs_server *srv)
 {
@@ -122,6 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!init) {
 		if (mkdtemp(dir) == NULL)
 			abort();
+		atexit(remove_dir);
 		init = 1;
 	}
 	srv = xnb_xs_server_create(dir);

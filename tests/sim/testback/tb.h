@@ -123,6 +123,5 @@ bool tb_vif_usable(const struct tb_vif *v);
 bool tb_fwd_poll(struct tb *tb);
 /* Arm notifications before sleeping; true if work arrived meanwhile. */
 bool tb_fwd_arm(struct tb *tb);
-void tb_fwd_fatal(struct tb *tb, struct tb_vif *v, const char *why);
 
 #endif /* TB_H */

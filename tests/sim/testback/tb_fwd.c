@@ -26,7 +26,8 @@ struct tb_delivery {
 	uint16_t rx_ids[TB_MAX_SLOTS + 1];
 };
 
-void
+/* The guest broke the protocol: stop serving the vif until it closes. */
+static void
 tb_fwd_fatal(struct tb *tb, struct tb_vif *v, const char *why)
 {
 	if (v->fatal)

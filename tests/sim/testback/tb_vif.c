@@ -24,7 +24,8 @@ xs_get(struct tb *tb, const char *dir, const char *key)
 	char path[TB_PATH_MAX];
 	unsigned int len;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >=
+	    (int)sizeof(path))
 		return NULL;
 	return tb->hv->ops->xs_read(tb->hv, XNB_XS_TXN_NULL, path, &len);
 }
@@ -82,7 +83,8 @@ xs_put(struct tb *tb, const char *dir, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
-	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, key) >=
+	    (int)sizeof(path))
 		return -ENAMETOOLONG;
 	return tb->hv->ops->xs_write(tb->hv, XNB_XS_TXN_NULL, path, val,
 				     (unsigned int)strlen(val));
@@ -118,11 +120,11 @@ disconnect(struct tb *tb, struct tb_vif *v)
 		struct tb_queue *q = &v->q[i];
 
 		if (q->port_rx >= 0 && q->port_rx != q->port_tx) {
-			ops->evtchn_unbind(tb->ec, (xnb_evtchn_port_t)q->port_rx);
+			ops->evtchn_unbind(tb->ec, (uint32_t)q->port_rx);
 			tb->bound--;
 		}
 		if (q->port_tx >= 0) {
-			ops->evtchn_unbind(tb->ec, (xnb_evtchn_port_t)q->port_tx);
+			ops->evtchn_unbind(tb->ec, (uint32_t)q->port_tx);
 			tb->bound--;
 		}
 		if (q->tx_map != NULL) {
@@ -334,6 +336,34 @@ free:
 	return NULL;
 }
 
+/* One byte copied from a Tx ring grant: fails once the domain died. */
+static bool
+frontend_dead(struct tb *tb, struct tb_vif *v)
+{
+	uint8_t byte;
+	struct xnb_gcopy op = {
+		.source.foreign = {
+			.ref = v->q[0].tx_ref,
+			.domid = v->domid,
+		},
+		.dest.virt = &byte,
+		.len = 1,
+		.flags = XNB_GCOPY_SOURCE_GREF,
+	};
+
+	return tb->hv->ops->copy_grants(tb->hv, &op, 1) == 0 &&
+	       op.status == XNB_GNTST_BAD_DOMAIN;
+}
+
+static void
+reap_dead(struct tb *tb, struct tb_vif *v)
+{
+	fprintf(stderr, "testback: %s: frontend domain died\n", v->be);
+	v->dead = true;
+	tb->st.dead++;
+	disconnect(tb, v);
+}
+
 /* netback's frontend_changed plus the toolstack's Closing request. */
 static void
 vif_step(struct tb *tb, struct tb_vif *v)
@@ -345,9 +375,12 @@ vif_step(struct tb *tb, struct tb_vif *v)
 
 	if (fe != XenbusStateInitialised && fe != XenbusStateConnected)
 		v->fe_stale = false;
-	/* The toolstack asks us to close (libxl device removal). */
+	/* The toolstack asks us to close (libxl device removal), maybe
+	 * because the guest died: then its frontend will never close. */
 	if (own == XenbusStateClosing && v->state != XenbusStateClosing &&
 	    v->state != XenbusStateClosed) {
+		if (v->connected && (v->dead || frontend_dead(tb, v)))
+			reap_dead(tb, v);
 		disconnect(tb, v);
 		v->state = XenbusStateClosing;
 	}
@@ -372,6 +405,11 @@ vif_step(struct tb *tb, struct tb_vif *v)
 			set_state(tb, v, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
+		/* Closed before we came (we restarted): it may come back
+		 * through Initialising, so keep waiting for it. */
+		if (v->state == XenbusStateInitWait && !v->connected)
+			break;
+		/* fall through */
 	case XenbusStateUnknown:
 		disconnect(tb, v);
 		if (v->state != XenbusStateClosed)
@@ -473,25 +511,6 @@ tb_vif_reconcile(struct tb *tb)
 	}
 }
 
-/* One byte copied from a Tx ring grant: fails once the domain died. */
-static bool
-frontend_dead(struct tb *tb, struct tb_vif *v)
-{
-	uint8_t byte;
-	struct xnb_gcopy op = {
-		.source.foreign = {
-			.ref = v->q[0].tx_ref,
-			.domid = v->domid,
-		},
-		.dest.virt = &byte,
-		.len = 1,
-		.flags = XNB_GCOPY_SOURCE_GREF,
-	};
-
-	return tb->hv->ops->copy_grants(tb->hv, &op, 1) == 0 &&
-	       op.status == XNB_GNTST_BAD_DOMAIN;
-}
-
 void
 tb_vif_check_dead(struct tb *tb, bool probe)
 {
@@ -500,15 +519,9 @@ tb_vif_check_dead(struct tb *tb, bool probe)
 	for (i = 0; i < TB_MAX_VIFS; i++) {
 		struct tb_vif *v = tb->vifs[i];
 
-		if (v == NULL || !v->connected)
-			continue;
-		if (!v->dead && probe && frontend_dead(tb, v))
-			v->dead = true;
-		if (!v->dead)
-			continue;
-		fprintf(stderr, "testback: %s: frontend domain died\n", v->be);
-		tb->st.dead++;
-		disconnect(tb, v);
+		if (v != NULL && v->connected &&
+		    (v->dead || (probe && frontend_dead(tb, v))))
+			reap_dead(tb, v);
 	}
 }
 

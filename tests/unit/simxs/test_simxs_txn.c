@@ -161,7 +161,7 @@ static void
 test_guest(struct simxs_env *env, struct xs_handle *h)
 {
 	xs_transaction_t t[11];
-	struct xs_handle *g;
+	struct xs_handle *g, *g2;
 	unsigned int i;
 
 	CHECK_OK(xs_introduce_domain(h, 5, 0, 1));
@@ -177,12 +177,26 @@ test_guest(struct simxs_env *env, struct xs_handle *h)
 	CHECK_OK(simxs_write_str(g, t[0], "device/k", "1"));
 	CHECK_OK(xs_transaction_end(g, t[0], false));
 	CHECK(simxs_read_is(h, XBT_NULL, "/local/domain/5/device/k", "1"));
-	/* At most 10 open transactions per guest connection. */
+	/* At most 10 open transactions per guest, over all its
+	 * connections; ending or disconnecting gives them back. */
+	g2 = simxs_open(env, 5);
+	CHECK(g2 != NULL);
+	if (g2 == NULL)
+		return;
+	for (i = 0; i < 10; i++) {
+		t[i] = xs_transaction_start(i < 5 ? g : g2);
+		CHECK(t[i] != XBT_NULL);
+	}
+	CHECK(xs_transaction_start(g) == XBT_NULL && errno == ENOSPC);
+	CHECK(xs_transaction_start(g2) == XBT_NULL && errno == ENOSPC);
+	for (i = 0; i < 5; i++)
+		CHECK_OK(xs_transaction_end(g, t[i], true));
+	xs_close(g2);
+	CHECK(simxs_env_wait_conns(env, 3));
 	for (i = 0; i < 10; i++) {
 		t[i] = xs_transaction_start(g);
 		CHECK(t[i] != XBT_NULL);
 	}
-	CHECK(xs_transaction_start(g) == XBT_NULL && errno == ENOSPC);
 	for (i = 0; i < 10; i++)
 		CHECK_OK(xs_transaction_end(g, t[i], true));
 	/* Another connection's transaction id is unknown here. */

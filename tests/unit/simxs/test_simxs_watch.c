@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "simxs_harness.h"
 
@@ -103,6 +104,8 @@ test_relative(struct xs_handle *h, struct xs_handle *w)
 static void
 test_perms_filter(struct xs_handle *h, struct xs_handle *g)
 {
+	char buf[64];
+
 	CHECK_OK(xs_mkdir(h, XBT_NULL, "/local/domain/0/secret"));
 	/* The initial event is always sent. */
 	CHECK_OK(xs_watch(g, "/local/domain/0/secret", "s"));
@@ -135,6 +138,56 @@ test_perms_filter(struct xs_handle *h, struct xs_handle *g)
 	CHECK_OK(xs_introduce_domain(h, 8, 0, 1));
 	CHECK_OK(xs_release_domain(h, 8));
 	CHECK(events_are(g, ""));
+	/* dom0 may grant them; the guest may not change that. */
+	CHECK_OK(simxs_set_perms(h, XBT_NULL, "@releaseDomain", "n0,r5"));
+	CHECK_OK(simxs_perms(g, XBT_NULL, "@releaseDomain", buf, sizeof(buf)));
+	CHECK(strcmp(buf, "n0,r5") == 0);
+	CHECK_FAILS(simxs_perms(g, XBT_NULL, "@introduceDomain", buf,
+				sizeof(buf)), EACCES);
+	CHECK_FAILS(simxs_set_perms(g, XBT_NULL, "@releaseDomain", "n0,r5,r6"),
+		    EACCES);
+	CHECK_OK(xs_introduce_domain(h, 8, 0, 1));
+	CHECK_OK(xs_release_domain(h, 8));
+	CHECK(events_are(g, "@releaseDomain|rel"));
+	CHECK_OK(simxs_set_perms(h, XBT_NULL, "@releaseDomain", "n0"));
+	CHECK_OK(xs_unwatch(g, "@releaseDomain", "rel"));
+}
+
+/* RESET_WATCHES (sent by guest kernels at boot) drops the connection's
+ * watches and transactions. */
+static void
+test_reset(struct simxs_env *env, struct xs_handle *h)
+{
+	struct xsd_sockmsg hdr;
+	char buf[128];
+	unsigned long id;
+	int fd;
+
+	fd = simxs_raw_connect(env, 0);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK(simxs_raw_send(fd, XS_WATCH, 1, 0, "/reset\0tok", 11) == 0);
+	CHECK(simxs_raw_recv(fd, &hdr, buf, sizeof(buf), false) == 0);
+	CHECK(hdr.type == XS_WATCH && hdr.req_id == 1 && strcmp(buf, "OK") == 0);
+	CHECK(simxs_raw_recv(fd, &hdr, buf, sizeof(buf), false) == 0);
+	CHECK(hdr.type == XS_WATCH_EVENT && hdr.req_id == 0 && hdr.len == 11 &&
+	      memcmp(buf, "/reset\0tok", 11) == 0);
+	CHECK(simxs_raw_send(fd, XS_TRANSACTION_START, 2, 0, "", 1) == 0);
+	CHECK(simxs_raw_recv(fd, &hdr, buf, sizeof(buf), false) == 0);
+	id = strtoul(buf, NULL, 10);
+	CHECK(hdr.type == XS_TRANSACTION_START && id != 0);
+	CHECK(simxs_raw_send(fd, XS_RESET_WATCHES, 3, 0, "", 0) == 0);
+	CHECK(simxs_raw_recv(fd, &hdr, buf, sizeof(buf), false) == 0);
+	CHECK(hdr.type == XS_RESET_WATCHES && strcmp(buf, "OK") == 0);
+	/* No event for this change: the next message is the reply. */
+	CHECK_OK(simxs_write_str(h, XBT_NULL, "/reset", "1"));
+	CHECK(simxs_raw_send(fd, XS_TRANSACTION_END, 4, (uint32_t)id, "F", 2) ==
+	      0);
+	CHECK(simxs_raw_recv(fd, &hdr, buf, sizeof(buf), false) == 0);
+	CHECK(hdr.type == XS_ERROR && hdr.req_id == 4 &&
+	      strcmp(buf, "ENOENT") == 0);
+	close(fd);
 }
 
 static void
@@ -144,9 +197,9 @@ test_quota(struct simxs_env *env, struct xs_handle *g)
 	char tok[32];
 	unsigned int i;
 
-	/* 128 watches per domain (2 set above), over all its
+	/* 128 watches per domain (1 set above), over all its
 	 * connections. */
-	for (i = 0; i < 126; i++) {
+	for (i = 0; i < 127; i++) {
 		snprintf(tok, sizeof(tok), "q%u", i);
 		CHECK_OK(xs_watch(g, "device", tok));
 	}
@@ -246,6 +299,7 @@ main(void)
 		xs_close(g);
 	}
 	test_domains(&env, h, w);
+	test_reset(&env, h);
 	xs_close(w);
 	xs_close(h);
 	simxs_env_stop(&env);
