@@ -83,9 +83,11 @@ shut(struct xnb_sm *sm, enum xnb_xb_state next)
 }
 
 /*
- * No frontend (yet or any more). While we only wait in InitWait there is
- * nothing to undo, and announcing Closed would make a frontend that is
- * just being created close itself; so InitWait stays.
+ * No frontend (yet or any more), or a Closed one. While we only wait in
+ * InitWait there is nothing to undo, and announcing Closed would make a
+ * frontend that is just being created close itself, and leave one that is
+ * Closed (from an earlier connection, after a detach + attach or a backend
+ * restart) waiting for an InitWait it may have missed; so InitWait stays.
  */
 static uint32_t
 gone(struct xnb_sm *sm)
@@ -126,7 +128,6 @@ on_frontend(struct xnb_sm *sm, int fe)
 	case XNB_XB_CLOSING:
 		return shut(sm, XNB_XB_CLOSING);
 	case XNB_XB_CLOSED:
-		return shut(sm, XNB_XB_CLOSED);
 	case XNB_XB_UNKNOWN:
 		return gone(sm);
 	case XNB_XB_RECONFIGURING:
@@ -139,9 +140,27 @@ on_frontend(struct xnb_sm *sm, int fe)
 	}
 }
 
+/* The toolstack wrote Initialising over our state: a new device. */
+static uint32_t
+reprobe(struct xnb_sm *sm)
+{
+	uint32_t act = 0;
+
+	if (be_connected(sm))
+		act = XNB_SM_ACT_LINK_DOWN | XNB_SM_ACT_DISCONNECT;
+	sm->be = XNB_XB_INITIALISING;
+	sm->fe = XNB_XB_UNKNOWN;
+	sm->online = true;
+	sm->removed = false;
+	return act | XNB_SM_ACT_WRITE_FEATURES |
+		goto_state(sm, XNB_XB_INITWAIT);
+}
+
 uint32_t
 xnb_sm_step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
 {
+	if (ev == XNB_SM_EV_REPROBE)
+		return reprobe(sm);
 	if (sm->removed)
 		return 0;
 
@@ -177,6 +196,8 @@ xnb_sm_step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
 		if (sm->be == XNB_XB_INITIALISING)
 			return 0;
 		return gone(sm);
+	case XNB_SM_EV_REPROBE: /* handled above */
+		break;
 	}
 	return 0;
 }

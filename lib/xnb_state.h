@@ -8,8 +8,18 @@
  * CONNECT is asynchronous from the machine's view: the performer reports
  * the outcome with XNB_SM_EV_CONNECTED or XNB_SM_EV_CONNECT_FAILED.
  *
+ * WRITE_FEATURES ("probe the device") comes only together with WRITE_STATE
+ * to InitWait: the performer re-reads the toolstack's keys of the device
+ * (frontend, mac), advertises the features and writes the state, and may
+ * do all of it in one xenstore transaction.
+ *
  * Behaviour (as Linux netback, with the differences noted):
  *  - PROBE: Initialising -> InitWait, advertise features.
+ *  - REPROBE: the toolstack (re)created the backend directory (its "state"
+ *    reads Initialising while online), e.g. network-attach after the vif
+ *    was created, or detach + attach of the same device: from any state,
+ *    even after REMOVE, tear a live connection down and probe afresh
+ *    (online again, frontend state unknown until read).
  *  - frontend Connected in InitWait: CONNECT (read keys, map, bind);
  *    success -> Connected + link up; failure -> Closing.
  *  - frontend Closing/Closed, a fatal datapath error, or the toolstack
@@ -20,9 +30,12 @@
  *    frontend that restarted without closing gets fresh rings).
  *  - frontend Reconfiguring while Connected (xdp-headroom changed):
  *    READ_XDP, Reconfigured; frontend Connected again: Connected.
- *  - frontend gone (Unknown, unparsable, node removed): disconnect, Closed
- *    (unlike Linux, InitWait stays: the frontend may not exist yet).
- *  - offline and Closed: REMOVE, once; afterwards every event is ignored.
+ *  - frontend gone (Unknown, unparsable, node removed) or Closed:
+ *    disconnect, Closed. Unlike Linux, InitWait stays while online: the
+ *    frontend may not exist yet, or be a Closed one left over from an
+ *    earlier connection that starts again when it sees InitWait.
+ *  - offline and Closed: REMOVE, once; afterwards every event but REPROBE
+ *    is ignored.
  */
 #ifndef XNB_STATE_H
 #define XNB_STATE_H
@@ -52,12 +65,13 @@ enum xnb_sm_event {
 	XNB_SM_EV_FATAL,          /* datapath saw a hostile guest */
 	XNB_SM_EV_OFFLINE,        /* toolstack removes the device */
 	XNB_SM_EV_GUEST_GONE,     /* frontend domain died / node removed */
+	XNB_SM_EV_REPROBE,        /* toolstack (re)created the device */
 };
-#define XNB_SM_NR_EVENTS 7
+#define XNB_SM_NR_EVENTS 8
 
 #define XNB_SM_ACT_LINK_DOWN (1u << 0)      /* tell the owner: link down */
 #define XNB_SM_ACT_DISCONNECT (1u << 1)     /* gate, unbind, unmap */
-#define XNB_SM_ACT_WRITE_FEATURES (1u << 2) /* advertise feature-* keys */
+#define XNB_SM_ACT_WRITE_FEATURES (1u << 2) /* probe: read, advertise */
 #define XNB_SM_ACT_READ_XDP (1u << 3)       /* re-read xdp-headroom */
 #define XNB_SM_ACT_WRITE_STATE (1u << 4)    /* write sm.be to "state" */
 #define XNB_SM_ACT_CONNECT (1u << 5)        /* read keys, map, bind */

@@ -9,67 +9,21 @@
 #include <rte_common.h>
 
 #include "xnb_log.h"
-#include "xnb_mcast.h"
 #include "xnb_queue_int.h"
-#include "xnb_vif.h"
+#include "xnb_vif_int.h"
 #include "xnb_xsval.h"
 
-#define PATH_MAX_LEN 256
-#define TOKEN_LEN 48
-#define XS_TXN_RETRIES 8
-
-/* Watch kinds, appended to the vif's token prefix. */
-#define WATCH_FE_STATE "fe"
-#define WATCH_BE "be"
-#define WATCH_MCAST "mc"
-
-struct xnb_vif {
-	struct xnb_hv *hv;
-	xnb_domid_t domid;
-	uint32_t devid;
-	char be_path[PATH_MAX_LEN];
-	char fe_path[PATH_MAX_LEN];
-	char token[TOKEN_LEN];
-	struct xnb_vif_cb cb;
-	void *cb_arg;
-	struct xnb_sm sm;
-	bool be_gone;   /* toolstack removed our directory: write nothing */
-	bool watching;
-	struct xnb_vif_features feat;
-	uint16_t max_queues;
-	uint16_t num_queues; /* connected queues */
-	struct xnb_queue **queues;
-	void **tx_ring;      /* mapped rings per queue, NULL when not */
-	void **rx_ring;
-	struct xnb_mcast mcast;
-	struct xnb_ctrl *ctrl;
-	struct xnb_hv_evtchn *ec; /* control-ring event channel */
-	bool ctrl_bound;
-	xnb_evtchn_port_t ctrl_port;
-	void *ctrl_ring;
-	bool mac_ok;
-	uint8_t mac[6];
-};
-
 static void vif_run(struct xnb_vif *vif, uint32_t act);
-
-static int
-path_join(char *buf, const char *dir, const char *key)
-{
-	int n = snprintf(buf, PATH_MAX_LEN, "%s/%s", dir, key);
-
-	return n < 0 || n >= PATH_MAX_LEN ? -ENAMETOOLONG : 0;
-}
 
 /* Write "error" (as xenbus_dev_fatal does) and log it. */
 static void
 vif_error(struct xnb_vif *vif, int err, const char *msg)
 {
-	char path[PATH_MAX_LEN];
+	char path[XNB_VIF_PATH_LEN];
 
 	XNB_LOG(ERR, "vif %u.%u: %s (%s)", vif->domid, vif->devid, msg,
 		strerror(err));
-	if (vif->be_gone || path_join(path, vif->be_path, "error") < 0)
+	if (vif->be_gone || xnb_vif_path_join(path, vif->be_path, "error") < 0)
 		return;
 	xnb_xs_printf(vif->hv, XNB_XS_TXN_NULL, path, "%d %s", err, msg);
 }
@@ -83,60 +37,13 @@ vif_queue_fatal(void *arg, uint16_t qid)
 		vif->cb.fatal(vif->cb_arg, qid);
 }
 
-static int
-write_features(struct xnb_vif *vif)
-{
-	static const char *const one[] = {
-		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
-		"feature-ipv6-csum-offload", "feature-rx-copy",
-		"feature-split-event-channels", "feature-ctrl-ring",
-		"feature-multicast-control",
-		"feature-dynamic-multicast-control", "feature-xdp-headroom",
-	};
-	const struct xnb_hv_ops *ops = vif->hv->ops;
-	char path[PATH_MAX_LEN];
-	unsigned int i, tries;
-	xnb_xs_txn_t t;
-	int ret = 0;
-
-	for (tries = 0; tries < XS_TXN_RETRIES; tries++) {
-		t = ops->xs_transaction_start(vif->hv);
-		if (t == XNB_XS_TXN_NULL)
-			return -errno;
-		for (i = 0; i < RTE_DIM(one) && ret == 0; i++) {
-			ret = path_join(path, vif->be_path, one[i]);
-			if (ret == 0)
-				ret = xnb_xs_printf(vif->hv, t, path, "1");
-		}
-		if (ret == 0)
-			ret = path_join(path, vif->be_path, "feature-rx-flip");
-		if (ret == 0)
-			ret = xnb_xs_printf(vif->hv, t, path, "0");
-		if (ret == 0)
-			ret = path_join(path, vif->be_path,
-					"multi-queue-max-queues");
-		if (ret == 0)
-			ret = xnb_xs_printf(vif->hv, t, path, "%u",
-					    vif->max_queues);
-		if (ret < 0) {
-			ops->xs_transaction_end(vif->hv, t, true);
-			return ret;
-		}
-		ret = ops->xs_transaction_end(vif->hv, t, false);
-		if (ret != -EAGAIN)
-			return ret;
-		ret = 0;
-	}
-	return -EAGAIN;
-}
-
 static void
 write_state(struct xnb_vif *vif)
 {
-	char path[PATH_MAX_LEN];
+	char path[XNB_VIF_PATH_LEN];
 	int ret;
 
-	if (vif->be_gone || path_join(path, vif->be_path, "state") < 0)
+	if (vif->be_gone || xnb_vif_path_join(path, vif->be_path, "state") < 0)
 		return;
 	ret = xnb_xs_printf(vif->hv, XNB_XS_TXN_NULL, path, "%d", vif->sm.be);
 	if (ret < 0)
@@ -149,10 +56,10 @@ write_state(struct xnb_vif *vif)
 static int
 fe_bool(struct xnb_vif *vif, const char *key, bool def, bool *out)
 {
-	char path[PATH_MAX_LEN];
+	char path[XNB_VIF_PATH_LEN];
 	int ret;
 
-	ret = path_join(path, vif->fe_path, key);
+	ret = xnb_vif_path_join(path, vif->fe_path, key);
 	if (ret == 0)
 		ret = xnb_xs_read_bool(vif->hv, path, def, out);
 	if (ret < 0)
@@ -164,10 +71,10 @@ static int
 fe_uint(struct xnb_vif *vif, const char *dir, const char *key, uint32_t max,
 	uint32_t *out)
 {
-	char path[PATH_MAX_LEN];
+	char path[XNB_VIF_PATH_LEN];
 	int ret;
 
-	ret = path_join(path, dir, key);
+	ret = xnb_vif_path_join(path, dir, key);
 	if (ret == 0)
 		ret = xnb_xs_read_uint(vif->hv, path, max, out);
 	return ret;
@@ -387,10 +294,12 @@ disconnect(struct xnb_vif *vif)
 static int
 connect(struct xnb_vif *vif)
 {
-	char dir[PATH_MAX_LEN];
+	char dir[XNB_VIF_PATH_LEN];
 	uint16_t i;
 	int ret;
 
+	/* The owner learns a new MAC before the link comes up. */
+	xnb_vif_dev_read_mac(vif);
 	memset(&vif->feat, 0, sizeof(vif->feat));
 	ret = read_features(vif);
 	if (ret < 0)
@@ -462,12 +371,10 @@ vif_run(struct xnb_vif *vif, uint32_t act)
 	}
 	if (act & XNB_SM_ACT_DISCONNECT)
 		disconnect(vif);
-	if ((act & XNB_SM_ACT_WRITE_FEATURES) && !vif->be_gone) {
-		int ret = write_features(vif);
-
-		if (ret < 0)
-			XNB_LOG(ERR, "vif %u.%u: cannot advertise features: %s",
-				vif->domid, vif->devid, strerror(-ret));
+	if (act & XNB_SM_ACT_WRITE_FEATURES) {
+		/* Probing writes the state (InitWait) in its transaction. */
+		xnb_vif_dev_probe(vif);
+		act &= ~XNB_SM_ACT_WRITE_STATE;
 	}
 	if (act & XNB_SM_ACT_READ_XDP)
 		read_xdp(vif);
@@ -484,100 +391,6 @@ vif_run(struct xnb_vif *vif, uint32_t act)
 	if (act & XNB_SM_ACT_REMOVE)
 		XNB_LOG(INFO, "vif %u.%u: removed by the toolstack",
 			vif->domid, vif->devid);
-}
-
-static int
-read_paths(struct xnb_vif *vif, const struct xnb_vif_conf *conf)
-{
-	char prefix[64], *own, *fe;
-	unsigned int len = 0;
-	int n;
-
-	if (conf->backend_path != NULL) {
-		n = snprintf(vif->be_path, PATH_MAX_LEN, "%s",
-			     conf->backend_path);
-	} else {
-		own = vif->hv->ops->xs_domain_path(vif->hv, vif->hv->domid);
-		if (own == NULL)
-			return -errno;
-		n = snprintf(vif->be_path, PATH_MAX_LEN,
-			     "%s/backend/vif/%u/%u", own, vif->domid,
-			     vif->devid);
-		free(own);
-	}
-	if (n < 0 || n >= PATH_MAX_LEN)
-		return -ENAMETOOLONG;
-
-	/* The toolstack names the frontend; it must be the guest's. */
-	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", vif->domid);
-	if (path_join(vif->fe_path, vif->be_path, "frontend") < 0)
-		return -ENAMETOOLONG;
-	fe = vif->hv->ops->xs_read(vif->hv, XNB_XS_TXN_NULL, vif->fe_path,
-				   &len);
-	if (fe != NULL && len > strlen(prefix) && len < PATH_MAX_LEN &&
-	    memchr(fe, '\0', len) == NULL &&
-	    strncmp(fe, prefix, strlen(prefix)) == 0) {
-		memcpy(vif->fe_path, fe, len);
-		vif->fe_path[len] = '\0';
-	} else {
-		if (fe != NULL)
-			XNB_LOG(WARNING, "vif %u.%u: ignoring frontend path "
-				"outside the guest", vif->domid, vif->devid);
-		snprintf(vif->fe_path, PATH_MAX_LEN,
-			 "/local/domain/%u/device/vif/%u", vif->domid,
-			 vif->devid);
-	}
-	free(fe);
-	return 0;
-}
-
-static void
-read_mac(struct xnb_vif *vif)
-{
-	char path[PATH_MAX_LEN];
-	unsigned int len = 0;
-	char *v;
-
-	vif->mac_ok = false;
-	if (path_join(path, vif->be_path, "mac") < 0)
-		return;
-	v = vif->hv->ops->xs_read(vif->hv, XNB_XS_TXN_NULL, path, &len);
-	if (v == NULL)
-		return;
-	vif->mac_ok = xnb_parse_mac(v, len, vif->mac) == 0;
-	free(v);
-}
-
-static int
-watch(struct xnb_vif *vif, const char *dir, const char *key,
-      const char *kind, bool add)
-{
-	char path[PATH_MAX_LEN], token[TOKEN_LEN + 4];
-	int ret;
-
-	ret = path_join(path, dir, key);
-	if (ret < 0)
-		return ret;
-	snprintf(token, sizeof(token), "%s%s", vif->token, kind);
-	if (add)
-		return vif->hv->ops->xs_watch(vif->hv, path, token);
-	return vif->hv->ops->xs_unwatch(vif->hv, path, token);
-}
-
-static int
-set_watches(struct xnb_vif *vif, bool add)
-{
-	int ret;
-
-	ret = watch(vif, vif->fe_path, "state", WATCH_FE_STATE, add);
-	if (ret == 0)
-		ret = watch(vif, vif->fe_path, "request-multicast-control",
-			    WATCH_MCAST, add);
-	if (ret == 0)
-		ret = watch(vif, vif->be_path, "online", WATCH_BE, add);
-	if (ret == 0)
-		ret = watch(vif, vif->be_path, "state", WATCH_BE, add);
-	return ret;
 }
 
 static void
@@ -642,12 +455,13 @@ xnb_vif_create(const struct xnb_vif_conf *conf)
 	if (conf->cb != NULL)
 		vif->cb = *conf->cb;
 	vif->cb_arg = conf->cb_arg;
+	vif->revive = conf->revive;
 	snprintf(vif->token, sizeof(vif->token), "xnb:%u:%u:", vif->domid,
 		 vif->devid);
 	xnb_sm_init(&vif->sm);
 	xnb_mcast_init(&vif->mcast);
 
-	ret = read_paths(vif, conf);
+	ret = xnb_vif_dev_init(vif, conf->backend_path);
 	if (ret < 0)
 		goto free_vif;
 	ret = alloc_queues(vif, conf->backlog != 0 ? conf->backlog :
@@ -660,16 +474,15 @@ xnb_vif_create(const struct xnb_vif_conf *conf)
 		ret = -ENOMEM;
 		goto free_vif;
 	}
-	read_mac(vif);
 	vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_PROBE, 0));
-	ret = set_watches(vif, true);
+	ret = xnb_vif_dev_watches(vif, true);
 	if (ret < 0)
 		goto unwatch;
 	vif->watching = true;
 	return vif;
 
 unwatch:
-	set_watches(vif, false);
+	xnb_vif_dev_watches(vif, false);
 free_vif:
 	free_vif(vif);
 	errno = -ret;
@@ -682,7 +495,7 @@ xnb_vif_destroy(struct xnb_vif *vif)
 	if (vif == NULL)
 		return;
 	if (vif->watching)
-		set_watches(vif, false);
+		xnb_vif_dev_watches(vif, false);
 	if (xnb_vif_connected(vif)) {
 		close_gates(vif);
 		if (vif->cb.link_change != NULL)
@@ -699,11 +512,11 @@ xnb_vif_destroy(struct xnb_vif *vif)
 static void
 on_frontend_state(struct xnb_vif *vif)
 {
-	char path[PATH_MAX_LEN];
+	char path[XNB_VIF_PATH_LEN];
 	uint32_t st;
 	int ret;
 
-	ret = path_join(path, vif->fe_path, "state");
+	ret = xnb_vif_path_join(path, vif->fe_path, "state");
 	if (ret == 0)
 		ret = xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &st);
 	if (ret == -ENOENT) {
@@ -715,27 +528,52 @@ on_frontend_state(struct xnb_vif *vif)
 	vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_FRONTEND, st));
 }
 
+/* The toolstack (re)created the device: probe it as a new one. */
+static void
+reprobe(struct xnb_vif *vif)
+{
+	XNB_LOG(INFO, "vif %u.%u: device (re)created by the toolstack, "
+		"probing it", vif->domid, vif->devid);
+	vif->be_gone = false;
+	vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_REPROBE, 0));
+	/* The frontend may be past Initialising already. */
+	on_frontend_state(vif);
+}
+
+/*
+ * The backend's "online" or "state" changed. Watch events may come late,
+ * coalesced or out of order: act on the values read now, never on which
+ * event fired.
+ */
 static void
 on_backend(struct xnb_vif *vif)
 {
-	char path[PATH_MAX_LEN];
-	uint32_t v;
-	int ret;
+	char path[XNB_VIF_PATH_LEN];
+	uint32_t online = 1, st = 0;
+	int ron, rst;
 
-	if (path_join(path, vif->be_path, "online") == 0 &&
-	    xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &v) == 0 && v == 0) {
-		vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_OFFLINE, 0));
+	ron = xnb_vif_path_join(path, vif->be_path, "online");
+	if (ron == 0)
+		ron = xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &online);
+	rst = xnb_vif_path_join(path, vif->be_path, "state");
+	if (rst == 0)
+		rst = xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &st);
+	/* We never write Initialising: only the toolstack does, when it
+	 * writes the device. */
+	if (rst == 0 && st == XNB_XB_INITIALISING &&
+	    (ron < 0 || online != 0) && (!vif->sm.removed || vif->revive)) {
+		reprobe(vif);
 		return;
 	}
-	if (vif->sm.be == XNB_XB_INITIALISING ||
-	    path_join(path, vif->be_path, "state") < 0)
+	if (vif->sm.removed)
 		return;
-	ret = xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &v);
-	if (ret == -ENOENT) {
+	if (ron == 0 && online == 0) {
+		vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_OFFLINE, 0));
+	} else if (rst == -ENOENT) {
 		/* Our directory went away: the toolstack tore us down. */
 		vif->be_gone = true;
 		vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_OFFLINE, 0));
-	} else if (ret == 0 && v == XNB_XB_CLOSING &&
+	} else if (rst == 0 && st == XNB_XB_CLOSING &&
 		   vif->sm.be != XNB_XB_CLOSING) {
 		/* The toolstack asks us to close (libxl device removal). */
 		vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_OFFLINE, 0));
@@ -767,16 +605,18 @@ xnb_vif_watch_event(struct xnb_vif *vif, const char *path, const char *token)
 	if (token == NULL || strncmp(token, vif->token, n) != 0)
 		return -ENOENT;
 	kind = token + n;
-	if (vif->sm.removed)
-		return 0;
-	if (strcmp(kind, WATCH_FE_STATE) == 0)
-		on_frontend_state(vif);
-	else if (strcmp(kind, WATCH_BE) == 0)
+	if (strcmp(kind, XNB_VIF_WATCH_BE) == 0) {
+		/* Even when removed: see conf.revive. */
 		on_backend(vif);
-	else if (strcmp(kind, WATCH_MCAST) == 0)
-		on_mcast(vif);
-	else
+	} else if (strcmp(kind, XNB_VIF_WATCH_FE_STATE) == 0) {
+		if (!vif->sm.removed)
+			on_frontend_state(vif);
+	} else if (strcmp(kind, XNB_VIF_WATCH_MCAST) == 0) {
+		if (!vif->sm.removed)
+			on_mcast(vif);
+	} else {
 		return -ENOENT;
+	}
 	return 0;
 }
 
@@ -860,15 +700,6 @@ struct xnb_ctrl *
 xnb_vif_ctrl(struct xnb_vif *vif)
 {
 	return vif->ctrl;
-}
-
-int
-xnb_vif_mac(const struct xnb_vif *vif, uint8_t mac[6])
-{
-	if (!vif->mac_ok)
-		return -ENOENT;
-	memcpy(mac, vif->mac, sizeof(vif->mac));
-	return 0;
 }
 
 const char *

@@ -17,8 +17,26 @@
  *   xnb_vif_destroy(vif);          disconnect, Closed, unwatch, free
  *
  * Paths: backend <own domain path>/backend/vif/<domid>/<devid> (unless
- * conf.backend_path), frontend from its "frontend" key (must lie under
- * /local/domain/<domid>/), else /local/domain/<domid>/device/vif/<devid>.
+ * conf.backend_path), frontend from its "frontend" key (must be a plain
+ * xenstore path under /local/domain/<domid>/), else
+ * /local/domain/<domid>/device/vif/<devid>.
+ *
+ * The vif may be created before the toolstack writes the device (e.g.
+ * dpdk-testpmd --vdev net_xen0,domid=N before xl network-attach): whenever
+ * the backend "state" reads Initialising while "online" is not 0, the
+ * toolstack has (re)created the device and the vif probes it afresh, as a
+ * newly probed netback: a live connection is torn down (link down),
+ * "frontend" and "mac" are re-read, the features (and the MTU, if set)
+ * advertised and InitWait written in one xenstore transaction, and the
+ * frontend watches move to the (possibly new) frontend path.
+ *
+ * Once the toolstack has removed the device (xnb_vif_removed()), the vif
+ * ignores a re-created one unless conf.revive: an owner that destroys a
+ * removed vif and creates a new one for a new device (xennetd, an ethdev
+ * application detaching a port on RTE_ETH_EVENT_INTR_RMV) must not have
+ * the old vif claim the new device in between. With conf.revive (an owner
+ * that keeps the vif across network-detach + network-attach of the same
+ * device), it probes the new device and xnb_vif_removed() is false again.
  *
  * Frontend keys are hostile input: numbers are parsed strictly (decimal,
  * no sign, no trailing text, range-checked); a missing request-rx-copy,
@@ -45,6 +63,10 @@ struct xnb_vif;
 #define XNB_VIF_MAX_QUEUES 64
 /* Default guest Rx backlog per queue, frames. */
 #define XNB_VIF_DEFAULT_BACKLOG 256
+/* MTU range of xnb_vif_set_mtu(), as Linux netback's (68 .. 65535 -
+ * VLAN_ETH_HLEN). */
+#define XNB_VIF_MIN_MTU 68
+#define XNB_VIF_MAX_MTU 65517
 
 struct xnb_vif_cb {
 	/* Control thread: the guest connected (true) or the link is about to
@@ -55,6 +77,11 @@ struct xnb_vif_cb {
 	 * (e.g. rte_eal_alarm_set). May be NULL (the vif then stays
 	 * connected with that queue stopped until the guest closes). */
 	void (*fatal)(void *arg, uint16_t qid);
+	/* Control thread: the backend "mac" key changed (appeared, went
+	 * away or holds another address) at a (re)probe or a connect; read
+	 * it with xnb_vif_mac(). Not called from xnb_vif_create(). At a
+	 * connect it comes before link_change(up). May be NULL. */
+	void (*mac_change)(void *arg);
 };
 
 struct xnb_vif_conf {
@@ -66,6 +93,7 @@ struct xnb_vif_conf {
 	const char *backend_path; /* NULL: the standard path */
 	const struct xnb_vif_cb *cb;
 	void *cb_arg;
+	bool revive;           /* probe the device again after REMOVE */
 };
 
 /* What the frontend negotiated (valid while connected). */
@@ -84,8 +112,9 @@ struct xnb_vif_features {
 };
 
 /*
- * Create the vif: read "mac", write the features and InitWait, register
- * watches (which fire once at once: feed them as usual). NULL + errno.
+ * Create the vif: read "frontend" and "mac", write the features and
+ * InitWait, register watches (which fire once at once: feed them as
+ * usual). NULL + errno.
  */
 struct xnb_vif *xnb_vif_create(const struct xnb_vif_conf *conf);
 /* Disconnect (gates closed first), write Closed, unwatch, free. The
@@ -111,7 +140,8 @@ void xnb_vif_fatal(struct xnb_vif *vif);
 bool xnb_vif_connected(const struct xnb_vif *vif);
 /* Backend xenbus state (XNB_XB_*). */
 enum xnb_xb_state xnb_vif_state(const struct xnb_vif *vif);
-/* True once the toolstack removed the device (offline and Closed). */
+/* True once the toolstack removed the device (offline and Closed);
+ * with conf.revive, false again when it re-creates it (see above). */
 bool xnb_vif_removed(const struct xnb_vif *vif);
 
 /* Features negotiated by the current connection. */
@@ -125,8 +155,26 @@ struct xnb_queue *xnb_vif_queue(struct xnb_vif *vif, uint16_t qid);
 /* The control ring (hash configuration); valid for the vif's life. */
 struct xnb_ctrl *xnb_vif_ctrl(struct xnb_vif *vif);
 
-/* MAC from the backend "mac" key: 0, or -ENOENT when absent/invalid. */
+/*
+ * MAC from the backend "mac" key, as read at the last (re)probe or connect
+ * (see the mac_change callback): 0, or -ENOENT when absent/invalid.
+ */
 int xnb_vif_mac(const struct xnb_vif *vif, uint8_t mac[6]);
+
+/*
+ * Announce the MTU to the frontend: mtu in [XNB_VIF_MIN_MTU,
+ * XNB_VIF_MAX_MTU], else -EINVAL. Linux netback itself writes no MTU key:
+ * the toolstack (libxl) keeps a configured MTU in the backend's "mtu" and
+ * writes "<frontend>/mtu", which frontends read (netif.h "MTU": absent
+ * means 1500; the Windows PV drivers and MirageOS honour it). This writes
+ * both: backend "mtu" (0 or -errno), and "<frontend>/mtu" when the
+ * frontend device exists (never creating it) as best effort, since a
+ * driver domain may not be allowed to (logged). The value is kept and
+ * written again at every (re)probe; while the toolstack has removed the
+ * device, only kept. Frames a guest without feature-sg cannot take in one
+ * page are still dropped and counted by the Rx path.
+ */
+int xnb_vif_set_mtu(struct xnb_vif *vif, uint32_t mtu);
 
 const char *xnb_vif_backend_path(const struct xnb_vif *vif);
 const char *xnb_vif_frontend_path(const struct xnb_vif *vif);

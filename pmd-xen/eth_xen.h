@@ -59,8 +59,10 @@ struct eth_xen_guest_rx {
 	const struct xnb_vif_features *feat;
 	uint64_t sw_cksum_pkts; /* checksums computed for the guest */
 	uint64_t bad_offload;   /* offload requests that could not be met */
+	uint64_t full;          /* frames refused: guest and backlog full */
 	uint64_t sw_cksum_base;
 	uint64_t bad_offload_base;
+	uint64_t full_base;
 } __rte_cache_aligned;
 
 struct eth_xen_internals {
@@ -70,14 +72,15 @@ struct eth_xen_internals {
 	struct xnb_vif *vif;
 	struct eth_xen_ctrl_client client;
 	uint16_t max_queues;
-	/* Control-thread state (under the control lock): ethdev events
-	 * owed to the application. */
+	uint32_t backlog; /* frames a netif queue may hold for its guest */
+	/* Control-thread state (under the control lock): an LSC event owed
+	 * to the application; the toolstack's device is gone. */
 	bool lsc_pending;
 	bool removed;
-	bool rmv_reported;
 	/* Datapath asked for xnb_vif_fatal() (set on an lcore). */
 	uint32_t fatal_pending;
 	struct eth_xen_guest_rx guest_rx[ETH_XEN_MAX_QUEUES];
+	/* The backend "mac" key (under the control lock). */
 	struct rte_ether_addr guest_mac;
 	bool has_guest_mac;
 	/* Control-ring counters at the last xstats reset. */

@@ -62,18 +62,37 @@ eth_xen_fatal(void *arg, uint16_t qid)
 	eth_xen_ctrl_kick();
 }
 
+/* libxnb, control thread with the control lock held: the toolstack wrote
+ * another guest MAC (or none) at a (re)probe or connect. */
+static void
+eth_xen_mac_change(void *arg)
+{
+	struct eth_xen_internals *in = arg;
+
+	in->has_guest_mac =
+		xnb_vif_mac(in->vif, in->guest_mac.addr_bytes) == 0;
+}
+
 static const struct xnb_vif_cb eth_xen_vif_cb = {
 	.link_change = eth_xen_link_change,
 	.fatal = eth_xen_fatal,
+	.mac_change = eth_xen_mac_change,
 };
 
+/* The port outlives the toolstack's device: a detach leaves it waiting
+ * (link down) for an attach of the same vif. Say so, once each way. */
 static void
 eth_xen_check_removed(struct eth_xen_internals *in)
 {
-	if (!in->removed && xnb_vif_removed(in->vif)) {
-		in->removed = true;
-		in->client.event_pending = true;
-	}
+	bool removed = xnb_vif_removed(in->vif);
+
+	if (removed == in->removed)
+		return;
+	in->removed = removed;
+	ETH_XEN_LOG(NOTICE, "port %u: vif %u.%u %s", in->dev->data->port_id,
+		    in->args.domid, in->args.devid, removed ?
+		    "removed by the toolstack, waiting for it to come back" :
+		    "created again by the toolstack");
 }
 
 static int
@@ -112,27 +131,16 @@ eth_xen_on_event(void *arg)
 {
 	struct eth_xen_internals *in = arg;
 	struct rte_eth_dev *dev = in->dev;
-	bool lsc, rmv;
+	bool lsc;
 
 	eth_xen_ctrl_lock();
 	lsc = in->lsc_pending;
 	in->lsc_pending = false;
-	rmv = in->removed && !in->rmv_reported;
-	in->rmv_reported = in->removed;
 	eth_xen_ctrl_unlock();
 
 	if (lsc && dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC,
 					     NULL);
-	if (rmv) {
-		ETH_XEN_LOG(NOTICE, "port %u: vif %u.%u removed by the "
-			    "toolstack", dev->data->port_id, in->args.domid,
-			    in->args.devid);
-		if (dev->data->dev_conf.intr_conf.rmv)
-			rte_eth_dev_callback_process(dev,
-						     RTE_ETH_EVENT_INTR_RMV,
-						     NULL);
-	}
 }
 
 /* ---- ethdev ops ---- */
@@ -252,8 +260,8 @@ eth_xen_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mac_addrs = 1;
 	info->max_rx_pktlen = ETH_XEN_MAX_RX_PKTLEN;
 	info->max_lro_pkt_size = ETH_XEN_MAX_RX_PKTLEN;
-	info->min_mtu = RTE_ETHER_MIN_MTU;
-	info->max_mtu = ETH_XEN_MAX_RX_PKTLEN - RTE_ETHER_HDR_LEN;
+	info->min_mtu = XNB_VIF_MIN_MTU;
+	info->max_mtu = XNB_VIF_MAX_MTU;
 	info->min_rx_bufsize = ETH_XEN_MIN_RX_BUF_SIZE;
 	info->max_rx_queues = in->max_queues;
 	info->max_tx_queues = in->max_queues;
@@ -302,11 +310,18 @@ eth_xen_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
 	return rte_eth_linkstatus_set(dev, &link);
 }
 
+/* Announced to the frontend (backend and frontend "mtu" keys); frames
+ * are not cut to it. */
 static int
-eth_xen_mtu_set(struct rte_eth_dev *dev __rte_unused, uint16_t mtu __rte_unused)
+eth_xen_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	/* ethdev checked the range; frames are never cut to the MTU. */
-	return 0;
+	struct eth_xen_internals *in = dev->data->dev_private;
+	int ret;
+
+	eth_xen_ctrl_lock();
+	ret = xnb_vif_set_mtu(in->vif, mtu);
+	eth_xen_ctrl_unlock();
+	return ret;
 }
 
 /* A vif port carries everything its guest sends: always promiscuous. */
@@ -465,13 +480,17 @@ int
 rte_pmd_xen_get_guest_mac(uint16_t port_id, struct rte_ether_addr *mac)
 {
 	struct eth_xen_internals *in = eth_xen_port(port_id);
+	int ret = -ENOENT;
 
 	if (in == NULL)
 		return -ENOTSUP;
-	if (!in->has_guest_mac)
-		return -ENOENT;
-	rte_ether_addr_copy(&in->guest_mac, mac);
-	return 0;
+	eth_xen_ctrl_lock();
+	if (in->has_guest_mac) {
+		rte_ether_addr_copy(&in->guest_mac, mac);
+		ret = 0;
+	}
+	eth_xen_ctrl_unlock();
+	return ret;
 }
 
 int
@@ -514,6 +533,9 @@ eth_xen_vif_open(struct eth_xen_internals *in)
 		.backlog = in->args.backlog,
 		.cb = &eth_xen_vif_cb,
 		.cb_arg = in,
+		/* The port outlives a detach: serve the vif when the
+		 * toolstack attaches it again. */
+		.revive = true,
 	};
 	uint16_t i;
 	int ret;
@@ -528,6 +550,8 @@ eth_xen_vif_open(struct eth_xen_internals *in)
 		return ret;
 	}
 	in->max_queues = xnb_vif_max_queues(in->vif);
+	in->backlog = in->args.backlog != 0 ? in->args.backlog :
+		      XNB_VIF_DEFAULT_BACKLOG;
 	in->has_guest_mac =
 		xnb_vif_mac(in->vif, in->guest_mac.addr_bytes) == 0;
 	in->client = (struct eth_xen_ctrl_client){
@@ -598,7 +622,7 @@ eth_xen_probe(struct rte_vdev_device *vdev)
 		.link_autoneg = RTE_ETH_LINK_FIXED,
 		.link_status = RTE_ETH_LINK_DOWN,
 	};
-	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	/* The port gets every frame its guest sends, whatever the address. */
 	dev->data->promiscuous = 1;
 	dev->data->all_multicast = 1;

@@ -382,21 +382,39 @@ static const struct xnb_rx_ops eth_xen_guest_rx_ops = {
 
 /*
  * Give frames (or none, to flush the backlog) to netif queue qid, with
- * its ring lock held. Returns how many were taken, 0 when disconnected.
+ * its ring lock held. Returns how many were taken, or -ENOTCONN.
+ *
+ * libxnb's backlog is this port's Tx ring: frames the guest has no room
+ * for yet wait there, and it is only drained from a burst (nothing runs in
+ * the background). So it is never overfilled: once full, the burst takes
+ * what fits and the application keeps the rest (as with a full NIC ring),
+ * instead of libxnb dropping frames the application believes sent.
  */
-static uint16_t
+static int
 eth_xen_guest_xmit(struct eth_xen_internals *in, uint16_t qid,
 		   struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct xnb_queue *q = xnb_vif_queue(in->vif, qid);
 	struct eth_xen_guest_rx *grx = &in->guest_rx[qid];
+	struct xnb_rxq *rxq;
+	uint32_t queued;
 	uint16_t n;
 
 	if (!xnb_queue_enter(q, XNB_DIR_RX))
-		return 0;
+		return -ENOTCONN;
+	rxq = xnb_queue_rxq(q);
 	grx->feat = xnb_vif_features(in->vif);
-	n = xnb_rxq_xmit(xnb_queue_rxq(q), &eth_xen_guest_rx_ops, grx,
-			 (void **)pkts, nb_pkts);
+	queued = xnb_rxq_backlog(rxq);
+	if (queued != 0 && nb_pkts != 0) {
+		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, NULL, 0);
+		queued = xnb_rxq_backlog(rxq);
+	}
+	n = RTE_MIN((uint32_t)nb_pkts, in->backlog - RTE_MIN(queued,
+							       in->backlog));
+	if (n != 0 || nb_pkts == 0)
+		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, (void **)pkts, n);
+	if (n < nb_pkts)
+		grx->full += nb_pkts - n;
 	xnb_queue_leave(q, XNB_DIR_RX);
 	return n;
 }
@@ -446,7 +464,8 @@ eth_xen_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct eth_xen_txq *txq = queue;
 	struct eth_xen_internals *in = txq->internals;
 	uint16_t nq = xnb_vif_num_queues(in->vif);
-	uint16_t qid, n;
+	uint16_t qid;
+	int ret;
 
 	if (unlikely(nq == 0)) {
 		txq->link_down += nb_pkts;
@@ -456,11 +475,13 @@ eth_xen_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	 * chose fewer queues: the ring lock serialises them. */
 	qid = txq->queue_id < nq ? txq->queue_id : txq->queue_id % nq;
 	rte_spinlock_lock(&in->guest_rx[qid].lock);
-	n = eth_xen_guest_xmit(in, qid, pkts, nb_pkts);
+	ret = eth_xen_guest_xmit(in, qid, pkts, nb_pkts);
 	rte_spinlock_unlock(&in->guest_rx[qid].lock);
-	if (unlikely(n == 0))
+	if (unlikely(ret < 0)) {
 		txq->link_down += nb_pkts;
-	return n;
+		return 0;
+	}
+	return ret;
 }
 
 void

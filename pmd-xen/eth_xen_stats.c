@@ -28,6 +28,8 @@ static const struct eth_xen_pmd_stat eth_xen_guest_rx_stats[] = {
 	  offsetof(struct eth_xen_guest_rx, sw_cksum_base) },
 	{ "tx_q%u_bad_offload", offsetof(struct eth_xen_guest_rx, bad_offload),
 	  offsetof(struct eth_xen_guest_rx, bad_offload_base) },
+	{ "tx_q%u_full", offsetof(struct eth_xen_guest_rx, full),
+	  offsetof(struct eth_xen_guest_rx, full_base) },
 };
 
 static const struct eth_xen_pmd_stat eth_xen_rxq_stats[] = {

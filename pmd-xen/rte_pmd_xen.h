@@ -15,8 +15,9 @@ extern "C" {
 #endif
 
 /*
- * The guest's MAC address (the backend "mac" key read when the port was
- * probed). 0, -ENOTSUP when port_id is not a net_xen port, -ENOENT when
+ * The guest's MAC address: the backend "mac" key as the toolstack last
+ * wrote it (read at probe and whenever the device is (re)created or
+ * connects). 0, -ENOTSUP when port_id is not a net_xen port, -ENOENT when
  * the toolstack gave no valid address.
  */
 int rte_pmd_xen_get_guest_mac(uint16_t port_id, struct rte_ether_addr *mac);

@@ -16,7 +16,8 @@
 struct ctl_cmd {
 	const char *name;
 	const char *usage;    /* arguments, for the help line */
-	const char *help;     /* what it does, several lines allowed */
+	const char *summary;  /* one line, for the command list */
+	const char *help;     /* the details, several lines allowed */
 	const char *daemon_cmd;
 	/* Build the request's args from argv (after the command name);
 	 * NULL after printing why (usage error). */

@@ -476,53 +476,69 @@ print_help(const json_t *result)
 #define HELP_VIF "VIF is a vif name (vif5.0: domain 5, device 0) or port id."
 
 const struct ctl_cmd ctl_cmds[] = {
-	{ "list", "", "The vifs: hotplug state, xenbus states, guest MAC,\n"
+	{ "list", "", "The vifs",
+	  "The vifs: hotplug state, xenbus states, guest MAC,\n"
 	  "link, queues (used/max), lcores, VLAN, rate limit, trust and\n"
 	  "the features the guest negotiated.", "list", args_none,
 	  print_list },
-	{ "ports", "", "Every switch port, vifs and physical ports.",
+	{ "ports", "", "Every switch port",
+	  "Every switch port, vifs and physical ports.",
 	  "ports", args_none, print_ports },
-	{ "stats", "[PORT]", "Counters per port: the PMD's (rx/tx), the\n"
+	{ "stats", "[PORT]", "Counters per port and per queue",
+	  "Counters per port: the PMD's (rx/tx), the\n"
 	  "switch's (in, spoofed, VLAN drops, throttled, out, out-drop);\n"
 	  "for one port also the per-queue counters.\n"
 	  "PORT is a vif name, a config port name or a port id.", "stats",
 	  args_stats, print_stats },
-	{ "attach", "DOMID [DEVID]", "Serve vif DOMID.DEVID now (it must "
+	{ "attach", "DOMID [DEVID]", "Serve a vif now",
+	  "Serve vif DOMID.DEVID now (it must "
 	  "exist in xenstore).", "attach", args_attach, print_kv },
-	{ "detach", "VIF", "Stop serving a vif: its backend goes Closed; it "
+	{ "detach", "VIF", "Stop serving a vif",
+	  "Stop serving a vif: its backend goes Closed; it "
 	  "stays\ndetached until the toolstack recreates it or attach.\n"
 	  HELP_VIF, "detach", args_vif, print_kv },
-	{ "set-rate", "VIF RATE", "Limit what a guest may send. RATE is "
+	{ "set-rate", "VIF RATE", "Limit a guest's transmit rate",
+	  "Limit what a guest may send. RATE is "
 	  "BYTES,USEC (as\nthe xenstore \"rate\" key), an xl rate such as "
 	  "10Mb/s@20ms,\nor unlimited.\n" HELP_VIF, "set-rate", args_rate,
 	  print_kv },
-	{ "set-queues", "VIF QUEUES", "Change the queues offered to a guest "
+	{ "set-queues", "VIF QUEUES", "Change the queues offered to a guest",
+	  "Change the queues offered to a guest "
 	  "(1..16); the guest\nreconnects.\n" HELP_VIF, "set-queues",
 	  args_queues, print_kv },
-	{ "set-trusted", "VIF yes|no", "Allow (yes) or forbid (no) a guest "
+	{ "set-trusted", "VIF yes|no", "Allow or forbid any source MAC",
+	  "Allow (yes) or forbid (no) a guest "
 	  "to send from any\nMAC address.\n" HELP_VIF, "set-trusted",
 	  args_trusted, print_kv },
-	{ "mac-show", "", "The switch's MAC table.", "mac-show", args_none,
+	{ "mac-show", "", "The MAC table",
+	  "The switch's MAC table.", "mac-show", args_none,
 	  print_mac },
-	{ "mac-flush", "", "Forget every learned MAC address (the guests' "
+	{ "mac-flush", "", "Forget learned MAC addresses",
+	  "Forget every learned MAC address (the guests' "
 	  "own stay).", "mac-flush", args_none, print_kv },
-	{ "lcores", "", "Worker lcores: their queues and the share of time "
+	{ "lcores", "", "Lcore plan and busy/idle/sleep shares",
+	  "Worker lcores: their queues and the share of time "
 	  "spent\nbusy (moving frames), idle (polling) and asleep.",
 	  "lcores", args_none, print_lcores },
-	{ "log-level", "[LEVEL [PATTERN]]", "Without arguments, the log "
+	{ "log-level", "[LEVEL [PATTERN]]", "Show or set log levels",
+	  "Without arguments, the log "
 	  "levels of xennetd and the net_xen PMD.\nWith LEVEL (emerg..debug), "
 	  "set it for the log types matching\nPATTERN (a glob; default "
 	  "xennetd; e.g. 'pmd.net.xen.*', '*').",
 	  "log-level", args_log, print_log },
-	{ "ring-dump", "VIF [QUEUE]", "Shared ring indices (request/response "
+	{ "ring-dump", "VIF [QUEUE]", "Shared ring indices of a vif",
+	  "Shared ring indices (request/response "
 	  "producers and\nevents, pending requests) and event channels of a "
 	  "vif's\nqueues, for debugging.\n" HELP_VIF, "ring-dump", args_ring,
 	  print_ring },
-	{ "reload", "", "Re-read the configuration file (as SIGHUP).",
+	{ "reload", "", "Re-read the configuration file",
+	  "Re-read the configuration file (as SIGHUP).",
 	  "reload", args_none, print_kv },
-	{ "version", "", "Versions of the daemon, DPDK and the protocol.",
+	{ "version", "", "Versions",
+	  "Versions of the daemon, DPDK and the protocol.",
 	  "version", args_none, print_kv },
-	{ "commands", "", "The daemon's own list of commands.", "help",
+	{ "commands", "", "The daemon's own command list",
+	  "The daemon's own list of commands.", "help",
 	  args_none, print_help },
 };
 const unsigned int ctl_nb_cmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);

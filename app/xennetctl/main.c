@@ -44,10 +44,8 @@ usage(FILE *f)
 		"  --help              this text; COMMAND --help for a command\n\n"
 		"Commands:\n");
 	for (i = 0; i < ctl_nb_cmds; i++)
-		fprintf(f, "  %-12s %-18s %.*s\n", ctl_cmds[i].name,
-			ctl_cmds[i].usage,
-			(int)strcspn(ctl_cmds[i].help, "\n"),
-			ctl_cmds[i].help);
+		fprintf(f, "  %-12s %-18s %s\n", ctl_cmds[i].name,
+			ctl_cmds[i].usage, ctl_cmds[i].summary);
 	fprintf(f, "\nExit status: 0 done, 1 the daemon refused, 2 usage, "
 		"3 daemon not running.\n");
 }
@@ -55,8 +53,8 @@ usage(FILE *f)
 static void
 cmd_usage(const struct ctl_cmd *c)
 {
-	printf("Usage: xennetctl [options] %s %s\n\n%s\n", c->name, c->usage,
-	       c->help);
+	printf("Usage: xennetctl [options] %s %s\n%s.\n\n%s\n", c->name,
+	       c->usage, c->summary, c->help);
 }
 
 /* DPDK's runtime directory rule (eal_create_runtime_dir). */

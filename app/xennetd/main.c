@@ -207,8 +207,14 @@ parse_own_args(int argc, char **argv, struct xd_opts *o)
 	int i, n = 1;
 
 	own[0] = argv[0];
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		/* Before "--" the EAL's help would hide ours. */
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			xd_opts_usage(argv[0]);
+			return 1;
+		}
+	}
 	for (i++; i < argc; i++) {
 		if (n == (int)RTE_DIM(own) - 1) {
 			fprintf(stderr, "%s: too many arguments\n", argv[0]);

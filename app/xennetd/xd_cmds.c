@@ -470,8 +470,9 @@ cmd_attach(void *ctx, json_t *args, struct xd_err *err)
 	if (ret < 0)
 		return xd_fail(err, XD_E_FAILED, "vif%u.%u: %s", domid, devid,
 			       strerror(-ret));
-	return json_pack("{s:i,s:i,s:i}", "domid", domid, "devid", devid,
-			 "port", xd_port_find_vif(domid, devid));
+	return json_pack("{s:i,s:i,s:s}", "domid", domid, "devid", devid,
+			 "hotplug", xd_port_find_vif(domid, devid) >= 0 ?
+			 "served" : "resetting");
 }
 
 static json_t *
@@ -531,9 +532,8 @@ cmd_set_queues(void *ctx, json_t *args, struct xd_err *err)
 	if (ret < 0)
 		return xd_fail(err, XD_E_FAILED, "vif%u.%u: %s", domid, devid,
 			       strerror(-ret));
-	return json_pack("{s:i,s:i,s:i,s:i}", "domid", domid, "devid", devid,
-			 "max_queues", q, "port",
-			 xd_port_find_vif(domid, devid));
+	return json_pack("{s:i,s:i,s:i}", "domid", domid, "devid", devid,
+			 "max_queues", q);
 }
 
 static json_t *

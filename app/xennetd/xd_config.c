@@ -166,7 +166,6 @@ static const struct key_def poll_keys[] = {
 static const struct key_def nic_keys[] = {
 	{ "devargs", KEY_STR, NIC_OFF(devargs), NIC_SZ(devargs), 0, 0 },
 	{ "queues", KEY_U16, NIC_OFF(queues), 0, 1, 16 },
-	{ "trusted", KEY_BOOL, NIC_OFF(trusted), 0, 0, 0 },
 };
 
 static int
@@ -225,10 +224,11 @@ parse_section(struct cfg_ctx *c, struct rte_cfgfile *f, int idx,
 {
 	struct rte_cfgfile_entry e[XD_CFG_MAX_ENTRIES];
 	bool seen[XD_CFG_MAX_ENTRIES] = { false };
+	char name[CFG_NAME_LEN];
 	unsigned int j;
 	int n, i, ret;
 
-	n = rte_cfgfile_section_entries_by_index(f, idx, NULL, e, RTE_DIM(e));
+	n = rte_cfgfile_section_entries_by_index(f, idx, name, e, RTE_DIM(e));
 	if (n < 0)
 		return cfg_fail(c, -EINVAL, "[%s]: cannot read", sec);
 	if (n > (int)nkeys)

@@ -18,13 +18,13 @@
 #define XD_NAME_LEN 32
 #define XD_DEVARGS_LEN 256
 
-/* A physical port: any DPDK device (a NIC, net_tap, net_af_packet...). */
+/* A physical port: any DPDK device (a NIC, net_tap, net_af_packet...).
+ * It carries every VLAN, tagged, and any source MAC. */
 struct xd_nic_conf {
 	char name[XD_NAME_LEN];       /* from the section name */
 	char devargs[XD_DEVARGS_LEN]; /* for rte_dev_probe; a PCI address
 				       * or vdev string */
 	uint16_t queues;              /* Rx queues (RSS above 1) */
-	bool trusted;                 /* may send from any MAC (uplink) */
 };
 
 struct xd_config {

@@ -207,9 +207,8 @@ rec_drop(struct xd_hotplug *hp, struct rec *r)
 /* ---- serving ---- */
 
 static void
-unserve(struct xd_hotplug *hp, struct rec *r, enum rec_state next)
+unserve(struct rec *r, enum rec_state next)
 {
-	RTE_SET_USED(hp);
 	if (r->st == REC_SERVED && r->port >= 0)
 		xd_port_detach((uint16_t)r->port);
 	r->port = -1;
@@ -309,10 +308,13 @@ fe_settled(struct xd_hotplug *hp, struct rec *r)
 	       st == XNB_XB_CLOSED;
 }
 
-/* Put a vif a previous backend left behind Closed, and wait for its
- * frontend to follow. */
+/*
+ * Put a vif Closed and wait for its frontend to follow before probing: a
+ * frontend still closing when the new port writes InitWait would take the
+ * port to Closed with it, and both would wait for the other.
+ */
 static void
-reset(struct xd_hotplug *hp, struct rec *r)
+reset(struct xd_hotplug *hp, struct rec *r, const char *why)
 {
 	char path[XD_PATH_LEN], token[48], *fe;
 	int ret;
@@ -320,8 +322,8 @@ reset(struct xd_hotplug *hp, struct rec *r)
 	r->st = REC_RESETTING;
 	r->deadline = rte_get_timer_cycles() +
 		      rte_get_timer_hz() * XD_RESET_MS / 1000;
-	XD_LOG(INFO, "vif%u.%u: left by a previous backend: Closed first, so "
-	       "the guest reconnects", r->domid, r->devid);
+	XD_LOG(INFO, "vif%u.%u: %s: Closed first, so the guest reconnects",
+	       r->domid, r->devid, why);
 	ret = be_write_state(hp, r, XNB_XB_CLOSED);
 	if (ret < 0)
 		XD_LOG(WARNING, "vif%u.%u: cannot write state: %s", r->domid,
@@ -353,7 +355,7 @@ evaluate(struct xd_hotplug *hp, uint16_t domid, uint32_t devid, bool adopt)
 	if (st == -ENOENT) {
 		/* The toolstack removed the device. */
 		if (r != NULL) {
-			unserve(hp, r, REC_IDLE);
+			unserve(r, REC_IDLE);
 			rec_drop(hp, r);
 		}
 		return;
@@ -368,10 +370,10 @@ evaluate(struct xd_hotplug *hp, uint16_t domid, uint32_t devid, bool adopt)
 	switch (r->st) {
 	case REC_SERVED:
 		if (online == 0 && st == XNB_XB_CLOSED) {
-			unserve(hp, r, REC_IDLE);
+			unserve(r, REC_IDLE);
 		} else if (st == XNB_XB_INITIALISING && online == 1) {
 			/* Recreated by the toolstack under our port. */
-			unserve(hp, r, REC_IDLE);
+			unserve(r, REC_IDLE);
 			serve(hp, r);
 		}
 		break;
@@ -388,7 +390,7 @@ evaluate(struct xd_hotplug *hp, uint16_t domid, uint32_t devid, bool adopt)
 		if (st == XNB_XB_INITIALISING || (adopt && st == XNB_XB_CLOSED))
 			serve(hp, r);
 		else if (adopt && st != XNB_XB_CLOSING)
-			reset(hp, r);
+			reset(hp, r, "left by a previous backend");
 		break;
 	}
 }
@@ -464,7 +466,7 @@ released(struct xd_hotplug *hp)
 			continue;
 		XD_LOG(INFO, "vif%u.%u: domain %u is gone", r->domid, r->devid,
 		       r->domid);
-		unserve(hp, r, REC_IDLE);
+		unserve(r, REC_IDLE);
 		rec_drop(hp, r);
 	}
 }
@@ -552,7 +554,7 @@ xd_hotplug_port_removed(struct xd_hotplug *hp, uint16_t port)
 		if (r->st == REC_SERVED && r->port == port) {
 			XD_LOG(INFO, "vif%u.%u: removed by the toolstack",
 			       r->domid, r->devid);
-			unserve(hp, r, REC_IDLE);
+			unserve(r, REC_IDLE);
 			return;
 		}
 	}
@@ -625,7 +627,7 @@ xd_hotplug_free(struct xd_hotplug *hp, unsigned int timeout_ms)
 	}
 	close_all(hp, timeout_ms);
 	while (hp->recs != NULL) {
-		unserve(hp, hp->recs, REC_IDLE);
+		unserve(hp->recs, REC_IDLE);
 		rec_drop(hp, hp->recs);
 	}
 	free(hp);
@@ -647,9 +649,9 @@ xd_hotplug_attach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid)
 		rec_drop(hp, r);
 		return -ENOENT;
 	}
-	if (st == XNB_XB_INITIALISING || st == XNB_XB_CLOSED || st < 0)
+	if (st == XNB_XB_INITIALISING)
 		return serve(hp, r);
-	reset(hp, r);
+	reset(hp, r, "attached by the operator");
 	return 0;
 }
 
@@ -660,7 +662,7 @@ xd_hotplug_detach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid)
 
 	if (r == NULL || r->st != REC_SERVED)
 		return -ENOENT;
-	unserve(hp, r, REC_HELD);
+	unserve(r, REC_HELD);
 	return 0;
 }
 
@@ -673,8 +675,9 @@ xd_hotplug_reattach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid,
 	if (r == NULL || r->st != REC_SERVED)
 		return -ENOENT;
 	r->queues = queues;
-	unserve(hp, r, REC_IDLE);
-	return serve(hp, r);
+	unserve(r, REC_IDLE);
+	reset(hp, r, "queues changed");
+	return 0;
 }
 
 unsigned int

@@ -63,14 +63,15 @@ void xd_hotplug_set_defaults(struct xd_hotplug *hp, uint16_t queues,
 			     bool trusted);
 
 /*
- * The operator's attach/detach. attach serves the vif now (it must exist
- * in xenstore): 0, -ENOENT, -EALREADY, -errno of the probe. detach takes
- * the port down (backend Closed) and holds the vif until the toolstack
- * recreates it or attach is asked: 0, -ENOENT.
+ * The operator's attach/detach. attach serves the vif (it must exist in
+ * xenstore): at once when the toolstack just created it, else once its
+ * frontend is Closed (bounded), as at adoption: 0, -ENOENT, -EALREADY,
+ * -errno of the probe. detach takes the port down (backend Closed) and
+ * holds the vif until the toolstack recreates it or attach is asked: 0,
+ * -ENOENT. reattach (set max queues) is detach + attach.
  */
 int xd_hotplug_attach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid);
 int xd_hotplug_detach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid);
-/* Re-probe a vif with new parameters (set max queues): detach, attach. */
 int xd_hotplug_reattach(struct xd_hotplug *hp, uint16_t domid,
 			uint32_t devid, uint16_t queues);
 

@@ -61,6 +61,8 @@ xd_opts_usage(const char *prog)
 	       "  --sim-no-tap       no net_tap port in the demo\n"
 	       "  --help             this text\n"
 	       "\n"
+	       "EAL options are DPDK's (e.g. -l 0-1: the first lcore runs the\n"
+	       "control thread, the others switch frames; at least two).\n"
 	       "Signals: SIGTERM/SIGINT close every vif (Closing -> Closed) and\n"
 	       "exit; SIGHUP reloads the configuration file.\n",
 	       prog, XD_SIM_MAX_GUESTS);

@@ -309,7 +309,7 @@ simxl(struct xd_sim *s, char *const args[])
 static void
 start_tap(struct xd_sim *s)
 {
-	struct xd_nic_conf nic = { .queues = 1, .trusted = true };
+	struct xd_nic_conf nic = { .queues = 1 };
 
 	if (!s->o.sim_tap)
 		return;

@@ -205,7 +205,7 @@ on_listen(void *arg, uint32_t events)
 {
 	struct xd_sock *s = arg;
 	struct xd_conn *c;
-	struct ucred cred;
+	struct ucred cred = { .pid = 0 };
 	int fd;
 
 	RTE_SET_USED(events);
@@ -348,10 +348,4 @@ xd_sock_close(struct xd_sock *s)
 	close(s->lfd);
 	unlink(s->path);
 	free(s);
-}
-
-unsigned int
-xd_sock_clients(const struct xd_sock *s)
-{
-	return s->nb_conns;
 }

@@ -30,7 +30,4 @@ struct xd_sock *xd_sock_open(const struct xd_sock_conf *conf);
 /* Close every connection and the socket, unlink the path. */
 void xd_sock_close(struct xd_sock *s);
 
-/* Connections open now. */
-unsigned int xd_sock_clients(const struct xd_sock *s);
-
 #endif /* XD_SOCK_H */

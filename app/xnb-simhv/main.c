@@ -99,6 +99,15 @@ domain_died(void *arg, uint16_t domid)
 	xnb_xs_server_domain_died(s->xs, domid);
 }
 
+/* The broker registers a guest only once the toolstack made the domain. */
+static bool
+domain_known(void *arg, uint16_t domid)
+{
+	struct simhv *s = arg;
+
+	return xnb_xs_server_domain_introduced(s->xs, domid);
+}
+
 /* Every event channel costs the broker two sockets: allow as many fds as
  * the hard limit does. */
 static void
@@ -225,7 +234,8 @@ main(int argc, char **argv)
 			s.dir, strerror(errno));
 		goto close_epoll;
 	}
-	s.broker = xnb_sim_broker_create(s.dir, domain_died, &s);
+	s.broker = xnb_sim_broker_create(s.dir, domain_died, domain_known,
+					 &s);
 	if (s.broker == NULL) {
 		ret = -errno;
 		fprintf(stderr, "xnb-simhv: broker in %s: %s\n", s.dir,

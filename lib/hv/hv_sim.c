@@ -36,8 +36,8 @@ struct xnb_hv_evtchn {
 	struct xnb_sim_evset *set;
 };
 
-/* Say hello to the broker as a backend of our domain and map the shared
- * domain table. */
+/* Say hello to the broker as a backend of our domain: learn our backend
+ * id and map the shared domain table. */
 static int
 broker_hello(struct hv_sim *s, xnb_domid_t self)
 {
@@ -50,11 +50,18 @@ broker_hello(struct hv_sim *s, xnb_domid_t self)
 	ret = xnb_sim_rpc(s->sock, &req, NULL, 0, &rep, &fd, 1);
 	if (ret < 0)
 		return ret;
+	if (rep.u.backend_hello.id == 0 ||
+	    rep.u.backend_hello.id > XNB_SIM_BACKEND_ID_MAX) {
+		close(fd);
+		return -EPROTO;
+	}
 	p = mmap(NULL, XNB_SIM_DOMTAB_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 	ret = p == MAP_FAILED ? -errno : 0;
 	close(fd);
-	if (ret == 0)
+	if (ret == 0) {
 		s->domtab = p;
+		s->id = rep.u.backend_hello.id;
+	}
 	return ret;
 }
 

@@ -11,11 +11,13 @@
  * and no grant mapping of it remains (regions). Its few bytes of
  * bookkeeping stay until close, as a lock-free reader may still look.
  *
- * Grant "active entries" (Xen's pin counts) live in this process, one per
- * (domain, ref), each with its own tiny lock, so GTF_reading/GTF_writing
- * are set by the first user and cleared by the last, across any mix of
- * mappings and copies from any thread. Limitation: two backend processes
- * using the same grant at once do not see each other's pins.
+ * Grant "active entries" (Xen's pin counts) live in tables the broker
+ * hands out with the domain (lib/sim/xnb_sim_pins.h): one per domain
+ * shared by every backend, each entry with its own tiny lock, so that
+ * GTF_reading/GTF_writing are set by the first user and cleared by the
+ * last, across any mix of mappings and copies from any thread of any
+ * backend process; and this connection's own share of them, from which
+ * the broker undoes our pins if we die.
  */
 #ifndef XNB_HV_SIM_H
 #define XNB_HV_SIM_H
@@ -26,16 +28,10 @@
 #include "hv_xs.h"
 #include "xnb_hv.h"
 #include "sim/xnb_sim_gnttab.h"
+#include "sim/xnb_sim_pins.h"
 #include "sim/xnb_sim_proto.h"
 
 #define HV_SIM_REGION_BUCKETS 256u
-
-struct hv_sim_pin {
-	uint32_t lock;
-	uint32_t n;	/* pins: mappings plus copies in progress */
-	uint32_t nw;	/* writable ones among them */
-	uint32_t frame;	/* read once, at the first pin */
-};
 
 struct hv_sim_dom {
 	uint16_t domid;
@@ -46,7 +42,10 @@ struct hv_sim_dom {
 	uint8_t *mem;
 	struct xnb_sim_grant_entry *gnttab;
 	size_t gnttab_len;
-	struct hv_sim_pin *pins;
+	struct xnb_sim_active *active;	/* shared pin counts */
+	struct xnb_sim_own *own;	/* our share of them */
+	uint32_t lock_id;	/* our backend id: the entry lock value */
+	const uint32_t *gen_slot;	/* our domid's slot of the domain table */
 	uint32_t users;		/* operations in flight (atomic) */
 	uint32_t regions;	/* live map_grants regions (atomic) */
 	struct hv_sim_dom *next_retired;
@@ -65,6 +64,7 @@ struct hv_sim_region {
 struct hv_sim {
 	struct xnb_hv_xs xs; /* first: the shared xenstore ops use it */
 	int sock;	/* broker connection */
+	uint32_t id;	/* backend id the broker gave us */
 	/* Broker calls, domain fetch/retire, the region table. */
 	pthread_mutex_t lock;
 	const uint32_t *domtab;

@@ -26,11 +26,13 @@ dom_release(struct hv_sim *s, struct hv_sim_dom *d)
 {
 	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
 	munmap(d->gnttab, d->gnttab_len);
+	munmap(d->active, xnb_sim_active_bytes(d->ngrants));
+	munmap(d->own, xnb_sim_own_bytes(d->ngrants));
 	close(d->mem_fd);
-	free(d->pins);
 	d->mem = NULL;
 	d->gnttab = NULL;
-	d->pins = NULL;
+	d->active = NULL;
+	d->own = NULL;
 	d->next_retired = s->shells;
 	s->shells = d;
 }
@@ -76,6 +78,64 @@ map_whole(int fd, size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* The fds of a DOMAIN_GET reply, in order. */
+enum { FD_MEM, FD_GNTTAB, FD_ACTIVE, FD_OWN, FD_COUNT };
+
+/* The broker checked these; a short file would fault us later. */
+static int
+check_sizes(const struct hv_sim_dom *d, const int *fds)
+{
+	const uint64_t len[FD_COUNT] = {
+		[FD_MEM] = (uint64_t)d->npages * XNB_PAGE_SIZE,
+		[FD_GNTTAB] = d->gnttab_len,
+		[FD_ACTIVE] = xnb_sim_active_bytes(d->ngrants),
+		[FD_OWN] = xnb_sim_own_bytes(d->ngrants),
+	};
+	struct stat st;
+	int i;
+
+	for (i = 0; i < FD_COUNT; i++)
+		if (fstat(fds[i], &st) < 0 || (uint64_t)st.st_size < len[i])
+			return -EPROTO;
+	return 0;
+}
+
+/* Map what the broker sent: memory, grant table, pin tables. */
+static int
+dom_map(struct hv_sim_dom *d, const int *fds)
+{
+	int ret;
+
+	d->mem = map_whole(fds[FD_MEM], (size_t)d->npages * XNB_PAGE_SIZE);
+	if (d->mem == NULL)
+		return -errno;
+	d->gnttab = map_whole(fds[FD_GNTTAB], d->gnttab_len);
+	if (d->gnttab == NULL) {
+		ret = -errno;
+		goto unmap_mem;
+	}
+	d->active = map_whole(fds[FD_ACTIVE],
+			      xnb_sim_active_bytes(d->ngrants));
+	if (d->active == NULL) {
+		ret = -errno;
+		goto unmap_gnttab;
+	}
+	d->own = map_whole(fds[FD_OWN], xnb_sim_own_bytes(d->ngrants));
+	if (d->own == NULL) {
+		ret = -errno;
+		goto unmap_active;
+	}
+	return 0;
+
+unmap_active:
+	munmap(d->active, xnb_sim_active_bytes(d->ngrants));
+unmap_gnttab:
+	munmap(d->gnttab, d->gnttab_len);
+unmap_mem:
+	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
+	return ret;
+}
+
 /* Ask the broker for domain domid and publish it; s->lock held. */
 static int
 dom_fetch(struct hv_sim *s, uint16_t domid)
@@ -83,12 +143,11 @@ dom_fetch(struct hv_sim *s, uint16_t domid)
 	struct xnb_sim_req req = { .type = XNB_SIM_DOMAIN_GET };
 	struct xnb_sim_rep rep;
 	struct hv_sim_dom *d;
-	struct stat st;
-	int fds[2];
-	int ret;
+	int fds[FD_COUNT];
+	int i, ret;
 
 	req.u.domain_get.domid = domid;
-	ret = xnb_sim_rpc(s->sock, &req, NULL, 0, &rep, fds, 2);
+	ret = xnb_sim_rpc(s->sock, &req, NULL, 0, &rep, fds, FD_COUNT);
 	if (ret < 0)
 		return ret;
 	d = calloc(1, sizeof(*d));
@@ -97,47 +156,29 @@ dom_fetch(struct hv_sim *s, uint16_t domid)
 		goto close_fds;
 	}
 	d->domid = domid;
+	d->lock_id = s->id;
+	d->gen_slot = &s->domtab[domid];
 	d->gen = rep.u.domain_get.gen;
 	d->npages = rep.u.domain_get.npages;
 	d->ngrants = rep.u.domain_get.ngrants;
 	d->gnttab_len = xnb_sim_gnttab_bytes(d->ngrants);
-	/* The broker checked these; a short file would fault us later. */
-	if (fstat(fds[0], &st) < 0 ||
-	    (uint64_t)st.st_size < (uint64_t)d->npages * XNB_PAGE_SIZE ||
-	    fstat(fds[1], &st) < 0 || (uint64_t)st.st_size < d->gnttab_len) {
-		ret = -EPROTO;
-		goto free_dom;
+	ret = check_sizes(d, fds);
+	if (ret == 0)
+		ret = dom_map(d, fds);
+	if (ret < 0) {
+		free(d);
+		goto close_fds;
 	}
-	d->pins = calloc(d->ngrants, sizeof(*d->pins));
-	if (d->pins == NULL) {
-		ret = -ENOMEM;
-		goto free_dom;
-	}
-	d->mem = map_whole(fds[0], (size_t)d->npages * XNB_PAGE_SIZE);
-	if (d->mem == NULL) {
-		ret = -errno;
-		goto free_pins;
-	}
-	d->gnttab = map_whole(fds[1], d->gnttab_len);
-	if (d->gnttab == NULL) {
-		ret = -errno;
-		goto unmap_mem;
-	}
-	close(fds[1]);
-	d->mem_fd = fds[0];
+	for (i = FD_GNTTAB; i < FD_COUNT; i++)
+		close(fds[i]);
+	d->mem_fd = fds[FD_MEM];
 	hv_sim_dom_retire(s, domid);
 	__atomic_store_n(&s->doms[domid], d, __ATOMIC_SEQ_CST);
 	return 0;
 
-unmap_mem:
-	munmap(d->mem, (size_t)d->npages * XNB_PAGE_SIZE);
-free_pins:
-	free(d->pins);
-free_dom:
-	free(d);
 close_fds:
-	close(fds[0]);
-	close(fds[1]);
+	for (i = 0; i < FD_COUNT; i++)
+		close(fds[i]);
 	return ret;
 }
 

@@ -22,18 +22,38 @@ sim(struct xnb_hv *hv)
 	return hv->priv;
 }
 
-static void
-pin_lock(struct hv_sim_pin *p)
+/*
+ * The entry lock is shared with the other backends and the broker. A
+ * backend killed while holding it leaves it set until the broker, which
+ * sees the death at once, takes it over; unless the domain died too, as
+ * the broker forgets a dead domain's tables. So give up once the domain
+ * is dead: its pins no longer matter. Returns false then.
+ */
+static bool
+pin_lock(struct hv_sim_dom *d, struct xnb_sim_active *a)
 {
-	while (__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE) != 0)
-		while (__atomic_load_n(&p->lock, __ATOMIC_RELAXED) != 0)
+	uint32_t free_val;
+
+	for (;;) {
+		free_val = 0;
+		if (__atomic_compare_exchange_n(&a->lock, &free_val,
+						d->lock_id, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+		while (__atomic_load_n(&a->lock, __ATOMIC_RELAXED) != 0) {
+			if (__atomic_load_n(d->gen_slot, __ATOMIC_ACQUIRE) !=
+			    d->gen)
+				return false;
 			rte_pause();
+		}
+	}
 }
 
 static void
-pin_unlock(struct hv_sim_pin *p)
+pin_unlock(struct xnb_sim_active *a)
 {
-	__atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&a->lock, 0, __ATOMIC_RELEASE);
 }
 
 /*
@@ -73,20 +93,23 @@ grant_pin(struct hv_sim_dom *d, xnb_gref_t ref, bool writable,
 	  xnb_domid_t self, uint32_t *frame)
 {
 	struct xnb_sim_grant_entry *e;
-	struct hv_sim_pin *p;
+	struct xnb_sim_active *a;
+	struct xnb_sim_own *o;
 	uint32_t f;
 	int16_t st;
 
 	if (ref >= d->ngrants)
 		return XNB_GNTST_BAD_GNTREF;
-	p = &d->pins[ref];
+	a = &d->active[ref];
+	o = &d->own[ref];
 	e = &d->gnttab[ref];
-	pin_lock(p);
-	if (p->n == 0 || (writable && p->nw == 0)) {
-		st = set_status(e, writable, p->n == 0, self);
+	if (!pin_lock(d, a))
+		return XNB_GNTST_BAD_DOMAIN;
+	if (a->n == 0 || (writable && a->nw == 0)) {
+		st = set_status(e, writable, a->n == 0, self);
 		if (st != XNB_GNTST_OKAY)
 			goto unlock;
-		if (p->n == 0) {
+		if (a->n == 0) {
 			/* Read the frame once; the guest may rewrite it. */
 			f = __atomic_load_n(&e->frame, __ATOMIC_RELAXED);
 			if (f >= d->npages) {
@@ -96,34 +119,43 @@ grant_pin(struct hv_sim_dom *d, xnb_gref_t ref, bool writable,
 				st = XNB_GNTST_BAD_PAGE;
 				goto unlock;
 			}
-			p->frame = f;
+			a->frame = f;
 		}
 	}
-	p->n++;
-	if (writable)
-		p->nw++;
-	*frame = p->frame;
+	/* Should we die in here, the broker recounts from the own counts. */
+	o->n++;
+	a->n++;
+	if (writable) {
+		o->nw++;
+		a->nw++;
+	}
+	*frame = a->frame;
 	st = XNB_GNTST_OKAY;
 unlock:
-	pin_unlock(p);
+	pin_unlock(a);
 	return st;
 }
 
 static void
 grant_unpin(struct hv_sim_dom *d, xnb_gref_t ref, bool writable)
 {
-	struct hv_sim_pin *p = &d->pins[ref];
+	struct xnb_sim_active *a = &d->active[ref];
+	struct xnb_sim_own *o = &d->own[ref];
 	uint16_t clear = 0;
 
-	pin_lock(p);
-	p->n--;
-	if (writable && --p->nw == 0)
-		clear |= XNB_SIM_GTF_WRITING;
-	if (p->n == 0)
+	if (!pin_lock(d, a))
+		return;
+	o->n--;
+	if (--a->n == 0)
 		clear |= XNB_SIM_GTF_READING;
+	if (writable) {
+		o->nw--;
+		if (--a->nw == 0)
+			clear |= XNB_SIM_GTF_WRITING;
+	}
 	if (clear != 0)
 		xnb_sim_grant_clear_flags(&d->gnttab[ref], clear);
-	pin_unlock(p);
+	pin_unlock(a);
 }
 
 static unsigned int

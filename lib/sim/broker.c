@@ -35,6 +35,8 @@ xnb_sim_broker_dom(struct xnb_sim_broker *b, uint16_t domid, bool create)
 	d->domid = domid;
 	d->mem_fd = -1;
 	d->gnttab_fd = -1;
+	d->active_fd = -1;
+	TAILQ_INIT(&d->pins);
 	b->doms[domid] = d;
 	return d;
 }
@@ -56,6 +58,7 @@ domain_kill(struct xnb_sim_broker *b, struct bdom *d)
 	uint16_t domid = d->domid;
 
 	__atomic_store_n(&b->domtab[domid], 0, __ATOMIC_RELEASE);
+	xnb_sim_broker_pins_free(d);
 	close(d->mem_fd);
 	close(d->gnttab_fd);
 	d->mem_fd = -1;
@@ -63,7 +66,7 @@ domain_kill(struct xnb_sim_broker *b, struct bdom *d)
 	d->guest = NULL;
 	xnb_sim_broker_dom_put(b, d);
 	if (b->died != NULL)
-		b->died(b->died_arg, domid);
+		b->died(b->cb_arg, domid);
 }
 
 static void
@@ -75,6 +78,10 @@ conn_close(struct xnb_sim_broker *b, struct bconn *c)
 	close(c->fd);
 	if (c->role != BCONN_NONE)
 		xnb_sim_broker_close_ports_of(b, c);
+	if (c->role == BCONN_BACKEND) {
+		xnb_sim_broker_pins_release(b, c);
+		b->backends[c->id] = NULL;
+	}
 	if (c->role == BCONN_GUEST) {
 		d = b->doms[c->domid];
 		if (d != NULL && d->guest == c)
@@ -124,11 +131,15 @@ do_guest_register(struct xnb_sim_broker *b, struct bconn *c,
 	if (check_memfd(fds[0], (uint64_t)npages * XNB_SIM_PAGE_SIZE) < 0 ||
 	    check_memfd(fds[1], xnb_sim_gnttab_bytes(ngrants)) < 0)
 		return -EINVAL;
+	/* As on Xen, a domain exists only once the toolstack made it. */
+	if (!b->known(b->cb_arg, (uint16_t)domid))
+		return -ESRCH;
+	d = b->doms[domid];
+	if (d != NULL && d->guest != NULL)
+		return -EEXIST;
 	d = xnb_sim_broker_dom(b, (uint16_t)domid, true);
 	if (d == NULL)
 		return -ENOMEM;
-	if (d->guest != NULL)
-		return -EEXIST;
 	d->guest = c;
 	d->mem_fd = fds[0];
 	d->gnttab_fd = fds[1];
@@ -145,41 +156,75 @@ do_guest_register(struct xnb_sim_broker *b, struct bconn *c,
 	return 0;
 }
 
+/* A backend says hello: it gets an id (its pin lock value) and the
+ * shared domain table. */
+static int
+do_backend_hello(struct xnb_sim_broker *b, struct bconn *c,
+		 const struct xnb_sim_req *req, struct xnb_sim_rep *rep,
+		 int *rfds, unsigned int *nrfds)
+{
+	uint32_t id;
+
+	if (c->role != BCONN_NONE)
+		return -EPERM;
+	if (req->u.backend_hello.domid >= XNB_SIM_DOMID_MAX)
+		return -EINVAL;
+	for (id = 1; id <= XNB_SIM_BACKEND_ID_MAX; id++)
+		if (b->backends[id] == NULL)
+			break;
+	if (id > XNB_SIM_BACKEND_ID_MAX)
+		return -EMFILE;
+	b->backends[id] = c;
+	c->id = id;
+	c->role = BCONN_BACKEND;
+	c->domid = (uint16_t)req->u.backend_hello.domid;
+	rep->u.backend_hello.id = id;
+	rfds[(*nrfds)++] = b->domtab_fd;
+	return 0;
+}
+
+static int
+do_domain_get(struct xnb_sim_broker *b, struct bconn *c,
+	      const struct xnb_sim_req *req, struct xnb_sim_rep *rep,
+	      int *rfds, unsigned int *nrfds)
+{
+	struct bdom *d;
+	int ret;
+
+	if (c->role != BCONN_BACKEND)
+		return -EPERM;
+	if (req->u.domain_get.domid >= XNB_SIM_DOMID_MAX)
+		return -EINVAL;
+	d = b->doms[req->u.domain_get.domid];
+	if (d == NULL || d->guest == NULL)
+		return -ESRCH;
+	ret = xnb_sim_broker_pins_get(d, c, &rfds[2], &rfds[3]);
+	if (ret < 0)
+		return ret;
+	rep->u.domain_get.npages = d->npages;
+	rep->u.domain_get.ngrants = d->ngrants;
+	rep->u.domain_get.gen = d->gen;
+	rfds[0] = d->mem_fd;
+	rfds[1] = d->gnttab_fd;
+	*nrfds = 4;
+	return 0;
+}
+
 /* Handle one well-formed request; fills rep and the fds to send back. */
 static int
 dispatch(struct xnb_sim_broker *b, struct bconn *c,
 	 const struct xnb_sim_req *req, int *fds, struct xnb_sim_rep *rep,
 	 int *rfds, unsigned int *nrfds)
 {
-	struct bdom *d;
 	int ret;
 
 	switch (req->type) {
 	case XNB_SIM_GUEST_REGISTER:
 		return do_guest_register(b, c, req, fds);
 	case XNB_SIM_BACKEND_HELLO:
-		if (c->role != BCONN_NONE)
-			return -EPERM;
-		if (req->u.backend_hello.domid >= XNB_SIM_DOMID_MAX)
-			return -EINVAL;
-		c->role = BCONN_BACKEND;
-		c->domid = (uint16_t)req->u.backend_hello.domid;
-		rfds[(*nrfds)++] = b->domtab_fd;
-		return 0;
+		return do_backend_hello(b, c, req, rep, rfds, nrfds);
 	case XNB_SIM_DOMAIN_GET:
-		if (c->role != BCONN_BACKEND)
-			return -EPERM;
-		if (req->u.domain_get.domid >= XNB_SIM_DOMID_MAX)
-			return -EINVAL;
-		d = b->doms[req->u.domain_get.domid];
-		if (d == NULL || d->guest == NULL)
-			return -ESRCH;
-		rep->u.domain_get.npages = d->npages;
-		rep->u.domain_get.ngrants = d->ngrants;
-		rep->u.domain_get.gen = d->gen;
-		rfds[(*nrfds)++] = d->mem_fd;
-		rfds[(*nrfds)++] = d->gnttab_fd;
-		return 0;
+		return do_domain_get(b, c, req, rep, rfds, nrfds);
 	case XNB_SIM_EVTCHN_ALLOC_UNBOUND:
 		if (c->role == BCONN_NONE)
 			return -EPERM;
@@ -227,7 +272,7 @@ conn_serve(struct xnb_sim_broker *b, struct bconn *c)
 {
 	struct xnb_sim_req req;
 	struct xnb_sim_rep rep;
-	int fds[XNB_SIM_MSG_MAX_FDS];
+	int fds[XNB_SIM_REQ_MAX_FDS];
 	int rfds[XNB_SIM_MSG_MAX_FDS];
 	unsigned int nfds, nrfds = 0, i;
 	ssize_t n;
@@ -235,7 +280,7 @@ conn_serve(struct xnb_sim_broker *b, struct bconn *c)
 	memset(&req, 0, sizeof(req));
 	memset(&rep, 0, sizeof(rep));
 	n = xnb_sim_msg_recv(c->fd, &req, sizeof(req), fds, &nfds,
-			     XNB_SIM_MSG_MAX_FDS, MSG_DONTWAIT);
+			     XNB_SIM_REQ_MAX_FDS, MSG_DONTWAIT);
 	if (n == -EAGAIN)
 		return true;
 	if (n == 0 || (n < 0 && n != -EMSGSIZE))
@@ -372,7 +417,8 @@ close_fd:
 }
 
 struct xnb_sim_broker *
-xnb_sim_broker_create(const char *dir, xnb_sim_broker_died_cb died, void *arg)
+xnb_sim_broker_create(const char *dir, xnb_sim_broker_died_cb died,
+		      xnb_sim_broker_known_cb known, void *arg)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	struct xnb_sim_broker *b;
@@ -382,7 +428,8 @@ xnb_sim_broker_create(const char *dir, xnb_sim_broker_died_cb died, void *arg)
 	if (b == NULL)
 		return NULL;
 	b->died = died;
-	b->died_arg = arg;
+	b->known = known;
+	b->cb_arg = arg;
 	b->next_gen = 1;
 	TAILQ_INIT(&b->conns);
 	b->addr.sun_family = AF_UNIX;

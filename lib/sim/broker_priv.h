@@ -10,6 +10,8 @@
 #include <sys/un.h>
 
 #include "xnb_sim_broker.h"
+#include "xnb_sim_gnttab.h"
+#include "xnb_sim_pins.h"
 #include "xnb_sim_proto.h"
 
 enum bconn_role {
@@ -23,6 +25,15 @@ struct bconn {
 	int fd;
 	enum bconn_role role;
 	uint16_t domid;
+	uint32_t id;	/* backends: 1 .. XNB_SIM_BACKEND_ID_MAX */
+};
+
+/* One backend's own pin table of one domain (xnb_sim_pins.h). */
+struct bpins {
+	TAILQ_ENTRY(bpins) next;
+	struct bconn *conn;
+	int fd;
+	struct xnb_sim_own *own;
 };
 
 /*
@@ -62,6 +73,12 @@ struct bdom {
 	uint32_t npages;
 	uint32_t ngrants;
 	uint32_t gen;
+	/* Grant table (to clear what dead backends pinned), active table
+	 * and own tables, made at the first DOMAIN_GET; while a guest lives. */
+	struct xnb_sim_grant_entry *gnttab;
+	int active_fd;
+	struct xnb_sim_active *active;
+	TAILQ_HEAD(, bpins) pins;
 	struct bport *ports;	/* port 0 is never handed out, as on Xen */
 	uint32_t nports;
 	uint32_t ports_used;
@@ -77,7 +94,9 @@ struct xnb_sim_broker {
 	int domtab_fd;
 	uint32_t next_gen;
 	xnb_sim_broker_died_cb died;
-	void *died_arg;
+	xnb_sim_broker_known_cb known;
+	void *cb_arg;
+	struct bconn *backends[XNB_SIM_BACKEND_ID_MAX + 1]; /* by id */
 	struct bdom *doms[XNB_SIM_DOMID_MAX];
 };
 
@@ -98,5 +117,15 @@ int xnb_sim_broker_close_port(struct xnb_sim_broker *b, struct bconn *c,
 			      uint32_t port);
 /* Close every port c owns (c is going away). */
 void xnb_sim_broker_close_ports_of(struct xnb_sim_broker *b, struct bconn *c);
+
+/* Grant pins (broker_pins.c). The active table of d and c's own table of
+ * it, made on first use: 0 or -errno; the fds are the broker's, to be
+ * sent, not closed. */
+int xnb_sim_broker_pins_get(struct bdom *d, struct bconn *c, int *active_fd,
+			    int *own_fd);
+/* Drop every pin backend c holds (c is going away). */
+void xnb_sim_broker_pins_release(struct xnb_sim_broker *b, struct bconn *c);
+/* Free the pin tables of d (its guest died). */
+void xnb_sim_broker_pins_free(struct bdom *d);
 
 #endif /* XNB_SIM_BROKER_PRIV_H */

@@ -10,17 +10,22 @@
 #ifndef XNB_SIM_BROKER_H
 #define XNB_SIM_BROKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct xnb_sim_broker;
 
 /* Called when a guest domain dies (its registering connection closed). */
 typedef void (*xnb_sim_broker_died_cb)(void *arg, uint16_t domid);
+/* Does the toolstack know domain domid (created it, introduced it to
+ * xenstore)? A guest may register only such a domain. */
+typedef bool (*xnb_sim_broker_known_cb)(void *arg, uint16_t domid);
 
 /* Create DIR/hv.sock. NULL + errno (EADDRINUSE: a broker already serves
- * dir). died may be NULL. */
+ * dir). died may be NULL; known may not. Both get arg. */
 struct xnb_sim_broker *xnb_sim_broker_create(const char *dir,
 					     xnb_sim_broker_died_cb died,
+					     xnb_sim_broker_known_cb known,
 					     void *arg);
 /* Close every connection and remove DIR/hv.sock. */
 void xnb_sim_broker_destroy(struct xnb_sim_broker *b);

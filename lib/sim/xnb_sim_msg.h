@@ -8,8 +8,10 @@
 
 #include "xnb_sim_proto.h"
 
-/* Most fds any packet of the protocol carries. */
-#define XNB_SIM_MSG_MAX_FDS 2u
+/* Most fds any packet of the protocol carries (a DOMAIN_GET reply). */
+#define XNB_SIM_MSG_MAX_FDS 4u
+/* Most fds any request carries (GUEST_REGISTER). */
+#define XNB_SIM_REQ_MAX_FDS 2u
 /* How long a client waits for the broker's reply. */
 #define XNB_SIM_RPC_TIMEOUT_MS 5000
 

@@ -9,7 +9,11 @@
  * Roles: a connection is either a guest (XNB_SIM_GUEST_REGISTER: it owns a
  * domain, the domain dies when the connection closes) or a backend
  * (XNB_SIM_BACKEND_HELLO: a privileged process of domain N, typically dom0,
- * that may fetch guest memory and bind event channels).
+ * that may fetch guest memory and bind event channels). A guest may
+ * register only a domain the toolstack created (introduced to xenstore)
+ * and not registered yet. A backend's grant pins live in tables the broker
+ * handed out (xnb_sim_pins.h): when its connection closes, the broker
+ * drops them, as Xen unmaps the grants of a process whose gntdev closes.
  *
  * Event channels are AF_UNIX SOCK_DGRAM socketpairs: each end is held only
  * by its own side (plus the broker), and a datagram sent on one end is an
@@ -44,7 +48,9 @@
 enum xnb_sim_msg_type {
 	XNB_SIM_GUEST_REGISTER = 1,	/* 2 fds: memory, grant table */
 	XNB_SIM_BACKEND_HELLO,		/* reply: 1 fd, the domain table */
-	XNB_SIM_DOMAIN_GET,		/* backend; reply: 2 fds */
+	/* backend; reply: 4 fds: memory, grant table, the domain's active
+	 * table, the caller's own pin table (the same one on every call) */
+	XNB_SIM_DOMAIN_GET,
 	XNB_SIM_EVTCHN_ALLOC_UNBOUND,	/* reply: 1 fd, own end */
 	XNB_SIM_EVTCHN_BIND,		/* backend; reply: 1 fd, own end */
 	XNB_SIM_EVTCHN_CLOSE,
@@ -83,6 +89,9 @@ struct xnb_sim_rep {
 	uint32_t type;
 	int32_t status;
 	union {
+		struct {
+			uint32_t id;	/* lock value of this backend */
+		} backend_hello;
 		struct {
 			uint32_t npages;
 			uint32_t ngrants;

@@ -21,7 +21,8 @@ struct xnb_simguest;
 /*
  * Register domain domid with the simulator in simdir (NULL: $XNB_SIM_DIR).
  * The domain must have been created by the toolstack stand-in first
- * (introduced to xenstore). Returns NULL + errno.
+ * (introduced to xenstore). Returns NULL + errno: ESRCH when it was not
+ * (or died since), EEXIST when another guest has it.
  * ngrants counts every entry of the table, including the 8 that Xen
  * reserves for the toolstack (refs 0-7 are never handed out): it must be
  * above 8 and at most 32768; npages at most 1 << 20.

@@ -10,6 +10,7 @@
 #ifndef XNB_XS_SERVER_H
 #define XNB_XS_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct xnb_xs_server;
@@ -28,6 +29,10 @@ int xnb_xs_server_run_once(struct xnb_xs_server *srv, int timeout_ms);
  * does on VIRQ_DOM_EXC, and forget the domain (its socket and connections
  * go; a later XS_RELEASE gets ENOENT). */
 void xnb_xs_server_domain_died(struct xnb_xs_server *srv, uint16_t domid);
+/* Is domain domid introduced (and not released or dead since)? Domain 0
+ * always is, as XS_IS_DOMAIN_INTRODUCED answers. */
+bool xnb_xs_server_domain_introduced(struct xnb_xs_server *srv,
+				     uint16_t domid);
 /*
  * Serve an already connected stream socket as domain domid (0: privileged;
  * others must have been introduced). Takes ownership of fd on success.

@@ -517,3 +517,14 @@ xnb_xs_server_domain_died(struct xnb_xs_server *srv, uint16_t domid)
 	xs_domain_release(srv, domid);
 	xs_reap(srv);
 }
+
+bool
+xnb_xs_server_domain_introduced(struct xnb_xs_server *srv, uint16_t domid)
+{
+	struct xs_domain *d;
+
+	if (domid == 0)
+		return true;
+	d = xs_domain_get(srv, domid, false);
+	return d != NULL && d->introduced;
+}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """xennetd datapath benchmark: net_xen vs DPDK vhost-user, same run.
 
-How to run (2 CPUs, no hugepages, ~9 minutes; nothing else should be
+How to run (2 CPUs, no hugepages, ~8 minutes; nothing else should be
 running, the numbers are wall-clock rates):
 
     scripts/bench/bench.py [--output results.jsonl] [--runs 3] ...
@@ -26,11 +26,16 @@ Rates come from the backend's port stats ('show port stats' twice,
 --interval seconds apart, after --warmup seconds): the guest-facing
 port's Rx rate for tx, its Tx rate for rx. Each shape runs --runs times
 per path, interleaved; the summary has the medians and the xen/vhost
-ratio (targets: tx >= 1.2, rx >= 1.0; reported, not asserted).
+ratio (targets: tx >= 1.2, rx >= 1.0; reported, not asserted). With one
+core each, whichever side is slower sets the rate: "backend" in each
+measurement says which (tx: empty_poll_pct near 100 means the backend
+waited for the guest; rx: dropped counts net_null frames the guest had
+no room for).
 Then, for the --callgrind-shapes, the backend runs under valgrind's
-callgrind and the instructions its forwarding lcore executed per packet
-are reported for both paths (target: xen <= vhost). Idle polls count
-too, so each callgrind record carries the share of empty polls.
+callgrind: instr_per_pkt is what its forwarding lcore executes per
+packet when saturated, with the guest's speed factored out (two
+windows, see callgrind.py), so it repeats on a busy machine (target:
+xen <= vhost). "hot" lists the functions that cost the most.
 
 Output: one JSON object per line on stdout (and in --output): type
 "measurement", "callgrind" or "failure", then one "summary". Progress
@@ -42,6 +47,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,12 +72,18 @@ TARGETS = {
     "simfront": "app/xnb-simfront/xnb-simfront",
 }
 SESSIONS = {"xen": XenSession, "vhost": VhostSession}
+CALLGRIND_TOOLS = ("valgrind", "callgrind_control", "callgrind_annotate")
 SETUP_TIMEOUT = 60
 CG_SETUP_TIMEOUT = 240
 
 
 def log(msg):
     print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def die(msg):
+    log(msg)
+    sys.exit(2)
 
 
 class Ctx:
@@ -122,10 +134,10 @@ def build(args):
                            list(TARGETS.values()), stdout=sys.stderr,
                            check=False)
         if r.returncode != 0:
-            sys.exit("bench: cannot build %s" % builddir)
+            die("cannot build %s" % builddir)
     for t in TARGETS.values():
         if not os.path.exists(os.path.join(builddir, t)):
-            sys.exit("bench: %s missing in %s" % (t, builddir))
+            die("%s missing in %s" % (t, builddir))
     opts = {}
     try:
         with open(os.path.join(builddir, "meson-info",
@@ -136,8 +148,7 @@ def build(args):
     info = {"dir": builddir, "buildtype": opts.get("buildtype"),
             "b_sanitize": opts.get("b_sanitize")}
     if info["b_sanitize"] not in (None, "none"):
-        sys.exit("bench: %s is a sanitizer build; use a release build"
-                 % builddir)
+        die("%s is a sanitizer build; use a release build" % builddir)
     return info
 
 
@@ -258,8 +269,8 @@ def measure_callgrind(ctx, args, path, shape, direction):
                  direction == "tx" else
                  fwd_b.get(0, {}).get("rx_common_burst")) or 32
         res = callgrind.solve(a, b, burst)
-        res["hot_b"] = callgrind.hot_functions(parts[second][2],
-                                               b["packets"])
+        res["hot"] = callgrind.hot_functions(
+            (parts[first][2], parts[second][2]), (a, b), burst)
     except BenchError as e:
         raise BenchError("%s (logs: %s)" % (e, logdir)) from None
     finally:
@@ -340,8 +351,16 @@ def main(argv):
     args = parse_args(argv)
     cpus = os.sched_getaffinity(0)
     if args.backend_cpu not in cpus or args.guest_cpu not in cpus:
-        sys.exit("bench: CPUs %d and %d are needed (have %s)"
-                 % (args.backend_cpu, args.guest_cpu, sorted(cpus)))
+        die("CPUs %d and %d are needed (have %s)"
+            % (args.backend_cpu, args.guest_cpu, sorted(cpus)))
+    for tool in ("dpdk-testpmd", "taskset", "stdbuf"):
+        if shutil.which(tool) is None:
+            die(tool + " not found")
+    for tool in () if args.no_callgrind else CALLGRIND_TOOLS:
+        if shutil.which(tool) is None:
+            die(tool + " not found (install valgrind or use --no-callgrind)")
+    # meson's timeout (TERM) must still stop every process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     info = build(args)
     workdir = tempfile.mkdtemp(prefix="xnb-bench.")
     out = open(args.output, "w") if args.output else None
@@ -353,11 +372,11 @@ def main(argv):
     def attempt(what, fn, *a):
         try:
             obj = fn(ctx, args, *a)
-        except BenchError as e:
+        except (BenchError, OSError) as e:
             fail = {"type": "failure", "what": what, "error": str(e)}
             failures.append(fail)
             emit(fail, out)
-            log("FAILED %s: %s" % (what, str(e).splitlines()[0]))
+            log("FAILED %s: %s" % (what, (str(e).splitlines() or [""])[0]))
             return None
         emit(obj, out)
         return obj

@@ -99,17 +99,30 @@ def parse_annotate(text):
     return rows
 
 
-def hot_functions(profile, packets, n=10):
-    """The n functions of a profile that executed the most instructions
-    (self cost), per packet: [[function, object, instr/pkt], ...]."""
+def _annotate(profile):
     try:
         r = subprocess.run(["callgrind_annotate", "--threshold=100",
                             profile], stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL, timeout=120)
     except subprocess.TimeoutExpired:
         raise BenchError("callgrind_annotate hangs") from None
-    rows = parse_annotate(r.stdout.decode(errors="replace"))[:n]
-    return [[f, obj, round(ir / packets, 1)] for ir, f, obj in rows]
+    return {(f, obj): ir for ir, f, obj in
+            parse_annotate(r.stdout.decode(errors="replace"))}
+
+
+def hot_functions(profiles, windows, burst, n=10):
+    """The n functions that cost the saturated backend the most per
+    packet: the model of solve() applied to each function's own (self)
+    instructions in both windows. [[function, object, instr/pkt], ...]"""
+    a, b = (_annotate(p) for p in profiles)
+    rows = []
+    for key, ir_b in b.items():
+        wa = dict(windows[0], ir=a.get(key, 0))
+        wb = dict(windows[1], ir=ir_b)
+        rows.append([key[0], key[1],
+                     solve(wa, wb, burst)["instr_per_pkt"]])
+    rows.sort(key=lambda r: -r[2])
+    return rows[:n]
 
 
 def solve(a, b, burst):

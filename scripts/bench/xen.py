@@ -47,6 +47,13 @@ class XenSession:
         return self.procs.run(name, [self.ctx.simxl, "--dir", self.simdir]
                               + list(args), timeout=30)
 
+    def _backend_dir(self):
+        try:
+            return xs_read(os.path.join(self.simdir, "xenstored.sock"),
+                           BACKEND_DIR + "/state") is not None
+        except OSError:
+            return False
+
     def setup(self, timeout):
         ctx = self.ctx
         os.mkdir(self.simdir)
@@ -81,12 +88,13 @@ class XenSession:
         attach = self.procs.spawn("simxl-attach", [
             ctx.simxl, "--dir", self.simdir, "network-attach", str(DOMID),
             "mac=" + MAC, "devid=0"])
-        sock = os.path.join(self.simdir, "xenstored.sock")
-        wait_until("backend directory in xenstore", lambda: xs_read(
-            sock, BACKEND_DIR + "/state") is not None, 10)
-        self.backend.command(
+        wait_until("backend directory in xenstore", self._backend_dir, 10)
+        out = self.backend.command(
             "port attach net_xen0,domid=%d,hv=sim,simdir=%s"
-            % (DOMID, self.simdir), r"Port \d+ is attached", timeout)
+            % (DOMID, self.simdir),
+            r"Port \d+ is attached|Failed to attach", timeout)
+        if "Failed" in out:
+            raise BenchError("net_xen probe failed:\n" + out)
         rc = self.procs.wait(attach, 30)
         if rc != 0:
             raise BenchError("xnb-simxl network-attach failed (%d)" % rc)

@@ -169,11 +169,16 @@ build_rootfs()
 	chroot "$new" apt-get clean
 	# EAL dlopens every driver in its plugin dir at start-up, which takes
 	# seconds under TCG (and the backend has 10 s to reach InitWait): keep
-	# the virtual-device drivers the lab uses, park the rest.
-	plugins=$(echo "$new"/usr/lib/x86_64-linux-gnu/dpdk/pmds-*)
+	# the virtual-device drivers the lab uses, park the rest beside it and
+	# repoint the library links (testpmd links some drivers directly).
+	plugins=$(echo "$new"/usr/lib/x86_64-linux-gnu/dpdk/pmds-*[0-9])
 	mkdir -p "$plugins.parked"
 	find "$plugins" -maxdepth 1 -name 'librte_*' ! -regex "$eal_plugins_kept" \
 		-exec mv -t "$plugins.parked" {} +
+	for link in "$new"/usr/lib/x86_64-linux-gnu/librte_*.so*; do
+		[ -L "$link" ] && [ ! -e "$link" ] || continue
+		ln -sfn "dpdk/$(basename "$plugins").parked/$(basename "$(readlink "$link")")" "$link"
+	done
 	mkdir -p "$new/lib/modules" "$new$E2E_DOM0_DIR" "$new/var/lib/xnb-e2e"
 	cp -a "$E2E_HOST/lib/modules/$kver" "$new/lib/modules/"
 	echo dom0 >"$new/etc/hostname"

@@ -91,8 +91,7 @@ test_full(void)
 		   "devargs = net_tap0,iface=xnb0\n"
 		   "queues = 2\n"
 		   "[port nic1]\n"
-		   "devargs = 0000:01:00.0\n"
-		   "trusted = no\n", &cfg, err), 0);
+		   "devargs = 0000:01:00.0\n", &cfg, err), 0);
 	TD_STREQ(cfg.hv, "sim");
 	TD_STREQ(cfg.sim_dir, "/tmp/sim");
 	TD_STREQ(cfg.socket_path, "/run/xennetd.sock");
@@ -111,7 +110,6 @@ test_full(void)
 	TD_STREQ(cfg.nics[0].name, "uplink0");
 	TD_STREQ(cfg.nics[0].devargs, "net_tap0,iface=xnb0");
 	TD_EQ(cfg.nics[0].queues, 2);
-	TD_EQ(cfg.nics[0].trusted, false);
 	TD_STREQ(cfg.nics[1].name, "nic1");
 	TD_STREQ(cfg.nics[1].devargs, "0000:01:00.0");
 	TD_EQ(cfg.nics[1].queues, 1);
@@ -148,10 +146,12 @@ test_errors(void)
 	refused("[daemon\nhv = xen\n", "not a valid INI");
 	refused("[daemon]\njust words\n", ":2: expected");
 	refused("[daemon]\n= value\n", ":2: expected");
-	refused("[port ]\ndevargs = x\n", "port names");
+	refused("[port ]\ndevargs = x\n", "unknown section [port]");
 	refused("[port a/b]\ndevargs = x\n", "port names");
 	refused("[port up]\nqueues = 1\n", "devargs is required");
 	refused("[port up]\ndevargs = net_tap0\nqueues = 0\n", "queues");
+	refused("[port up]\ndevargs = net_tap0\ntrusted = no\n",
+		"unknown key 'trusted'");
 	refused("[port up]\ndevargs = net_tap0\n[port up]\ndevargs = y\n",
 		"given twice");
 	refused("[port a]\ndevargs = net_tap0\n[port b]\ndevargs = net_tap0\n",
@@ -160,7 +160,14 @@ test_errors(void)
 		"[port p2]\ndevargs=a2\n[port p3]\ndevargs=a3\n"
 		"[port p4]\ndevargs=a4\n[port p5]\ndevargs=a5\n"
 		"[port p6]\ndevargs=a6\n[port p7]\ndevargs=a7\n"
-		"[port p8]\ndevargs=a8\n", "too many sections");
+		"[port p8]\ndevargs=a8\n", "at most 8 ports");
+	refused("[port p0]\ndevargs=a0\n[port p1]\ndevargs=a1\n"
+		"[port p2]\ndevargs=a2\n[port p3]\ndevargs=a3\n"
+		"[port p4]\ndevargs=a4\n[port p5]\ndevargs=a5\n"
+		"[port p6]\ndevargs=a6\n[port p7]\ndevargs=a7\n"
+		"[port p8]\ndevargs=a8\n[port p9]\ndevargs=a9\n"
+		"[port pa]\ndevargs=aa\n[port pb]\ndevargs=ab\n"
+		"[port pc]\ndevargs=ac\n", "too many sections");
 	/* A line longer than the parser's buffer. */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -205,9 +212,27 @@ test_helpers(void)
 	TD_STREQ(xd_config_log_level_name(42), "invalid");
 }
 
-int
-main(void)
+/* The shipped example parses, and says what the defaults are. */
+static void
+test_example(const char *file)
 {
+	struct xd_config cfg, def;
+	char err[512];
+
+	TD_EQ(xd_config_load(file, &cfg, err, sizeof(err)), 0);
+	if (err[0] != '\0')
+		fprintf(stderr, "%s: %s\n", file, err);
+	xd_config_defaults(&def);
+	TD_CHECK(memcmp(&cfg, &def, sizeof(cfg)) == 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2) {
+		test_example(argv[1]);
+		TD_DONE();
+	}
 	snprintf(path, sizeof(path), "/tmp/xd-test-config.%d", (int)getpid());
 	test_defaults();
 	test_full();

@@ -117,7 +117,7 @@ test_malformed(void)
 	expect("{\"id\":1,\"id\":2,\"cmd\":\"fail\"}", XD_E_PARSE, 0);
 	expect("{\"id\":1,\"cmd\":\"e\\u0000cho\"}", XD_E_PARSE, 0);
 	expect("[1,2,3]", XD_E_REQUEST, 0);
-	expect("42", XD_E_REQUEST, 0);
+	expect("42", XD_E_PARSE, 0);
 	expect("{\"cmd\":\"fail\"}", XD_E_REQUEST, 0);
 	expect("{\"id\":1}", XD_E_REQUEST, 0);
 	expect("{\"id\":1,\"cmd\":5}", XD_E_REQUEST, 0);

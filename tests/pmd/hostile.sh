@@ -47,7 +47,7 @@ g2_args=(--expect-rx "$count")
 if $fatal; then
 	# Guest 1 is cut off after its first bad frame: guest 2 only has to
 	# survive, not to receive a given number of frames.
-	g2_args=(--duration 3 --allow-loss)
+	g2_args=(--duration 8 --allow-loss)
 fi
 "$SIMFRONT" --dir "$TP_SIM" --domid 2 --cpu 0 --rx-only "${g2_args[@]}" \
 	--timeout 20 >"$TP_DIR/g2.out" 2>"$TP_DIR/g2.err" &

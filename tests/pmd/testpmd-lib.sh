@@ -15,13 +15,19 @@ tp_setup() {
 	TP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/xnb-pmd-test.XXXXXX")
 	TP_PREFIX="xnbpmd$$"
 	trap tp_cleanup EXIT
+	# Killed or cut off (meson's timeout, a closed pipe): clean up too.
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 141' PIPE
+	trap 'exit 143' TERM
 	# Stock testpmd refuses -d paths under world-writable directories
 	# (/tmp): load the PMD by bare name through LD_LIBRARY_PATH.
 	export LD_LIBRARY_PATH="$(dirname "$TP_PMD_SO")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 	TP_PMD_NAME=$(basename "$TP_PMD_SO")
 	# A sanitizer-built PMD inside an uninstrumented testpmd: the runtime
 	# must come first in the process, so preload it. Leak checking stays
-	# off because testpmd/EAL do not free everything at exit.
+	# as the test setup says (on): testpmd closes every port at exit, so
+	# whatever the PMD leaks is reported.
 	TP_PRELOAD=""
 	local lib
 	for lib in libasan libubsan; do
@@ -31,7 +37,6 @@ tp_setup() {
 			TP_PRELOAD="${TP_PRELOAD:+$TP_PRELOAD:}$path"
 		fi
 	done
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 }
 
 tp_cleanup() {
@@ -41,7 +46,7 @@ tp_cleanup() {
 		kill "$pid" 2>/dev/null
 	done
 	for pid in "${TP_PIDS[@]}"; do
-		tp_reap "$pid" 5 || kill -9 "$pid" 2>/dev/null
+		tp_reap "$pid" 10 || kill -9 "$pid" 2>/dev/null
 	done
 	rm -rf "/var/run/dpdk/$TP_PREFIX" "${XDG_RUNTIME_DIR:-/nonexistent}/dpdk/$TP_PREFIX"
 	if [ "${TP_KEEP:-0}" = 1 ]; then
@@ -75,19 +80,17 @@ tp_fail() {
 	exit 1
 }
 
-# tp_run_env CMD...: run CMD with the sanitizer runtime preloaded.
+# tp_run_env CMD...: run CMD (in the foreground) with the sanitizer runtime
+# preloaded. In the background, spell the env line out instead: a function
+# runs in a subshell there, and $! would not be CMD's pid.
 tp_run_env() {
-	if [ -n "$TP_PRELOAD" ]; then
-		LD_PRELOAD="$TP_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" "$@"
-	else
-		"$@"
-	fi
+	env ${TP_PRELOAD:+LD_PRELOAD="$TP_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}"} "$@"
 }
 
 # The EAL options every test uses: no hugepages, no PCI, private runtime
-# dir, the PMD loaded by name. Lcores: $TP_LCORES (default 0-1).
+# dir, the PMD loaded by name. Lcores: $TP_LCORES (default "-l 0-1").
 tp_eal_args() {
-	echo --no-huge -m 256 --no-pci -l "${TP_LCORES:-0-1}" \
+	echo --no-huge -m 256 --no-pci ${TP_LCORES:--l 0-1} \
 		--file-prefix="$TP_PREFIX" -d "$TP_PMD_NAME"
 }
 
@@ -97,8 +100,11 @@ tp_start() {
 	mkfifo "$TP_DIR/testpmd.in"
 	exec 7<>"$TP_DIR/testpmd.in"
 	# stdbuf: testpmd's printf output must reach the file line by line.
-	tp_run_env stdbuf -oL -eL "$TP_TESTPMD" $(tp_eal_args) "$@" \
-		<"$TP_DIR/testpmd.in" >"$TP_DIR/testpmd.out" 2>&1 &
+	# 7>&-: only this script holds the fifo open for writing, so testpmd
+	# reads EOF and quits should the script die.
+	env ${TP_PRELOAD:+LD_PRELOAD="$TP_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}"} \
+		stdbuf -oL -eL "$TP_TESTPMD" $(tp_eal_args) "$@" \
+		<"$TP_DIR/testpmd.in" >"$TP_DIR/testpmd.out" 2>&1 7>&- &
 	TP_TESTPMD_PID=$!
 	TP_PIDS+=("$TP_TESTPMD_PID")
 }
@@ -175,7 +181,7 @@ tp_quit() {
 tp_start_simhv() {
 	TP_SIM="$TP_DIR/sim"
 	mkdir -p "$TP_SIM"
-	"$1" --dir "$TP_SIM" >"$TP_DIR/simhv.out" 2>&1 &
+	"$1" --dir "$TP_SIM" >"$TP_DIR/simhv.out" 2>&1 7>&- &
 	TP_PIDS+=("$!")
 	tp_wait_for "$TP_SIM/ready" "[0-9]" 10
 	export XENSTORED_PATH="$TP_SIM/xenstored.sock"

@@ -13,11 +13,16 @@
 . /opt/xnb-e2e/lib.sh
 xs_trace "$out/xenstore-trace.txt"
 
-# measure TAG NAME IP: ping both ways and iperf3 against guest NAME; sets
-# TAG_tcp_tx TAG_tcp_rx TAG_udp_tx TAG_udp_rx TAG_rtt (tx: dom0 -> guest).
+# measure TAG NAME IP CREATE_RC: ping both ways and iperf3 against guest
+# NAME (created with xl create status CREATE_RC); sets TAG_tcp_tx TAG_tcp_rx
+# TAG_udp_tx TAG_udp_rx TAG_rtt (tx: dom0 -> guest).
 measure()
 {
 	local tag=$1 name=$2 ip=$3 gping i rtt
+	if [ "$4" != 0 ]; then
+		result FAIL "$tag-ping" "xl create $name rc=$4: $(grep -m1 'error' "$out/$tag-create.txt")"
+		return 1
+	fi
 	if ! wait_until 120 guest_says "$name" ready; then
 		result FAIL "$tag-ping" "guest $name not ready: $(guest_line "$name" '' | tail -1)"
 		return 1
@@ -60,30 +65,42 @@ if [ ! -f "$pmd" ]; then
 	result SKIP xennetd-ping "librte_net_xen.so is not built"
 	result SKIP xennetd-iperf "librte_net_xen.so is not built"
 else
+	# testpmd starts first with only the tap port: under TCG the process
+	# takes ~10 s to load, and libxl gives the backend 10 s from the
+	# moment it creates the vif's dir. The vif's port is hot-plugged with
+	# "port attach" as soon as that dir exists (domid known).
+	testpmd_prepare
+	testpmd_start "$out/testpmd.txt" --no-huge -m 64 --no-telemetry -l 0,1 \
+		--no-pci --iova-mode=va --log-level='pmd.net.xen*:info' \
+		--vdev net_tap0,iface=xtap0 -- \
+		-i --forward-mode=io --total-num-mbufs=4096
+	wait_until 60 test -e /sys/class/net/xtap0 &&
+		ip addr add 10.0.1.1/24 dev xtap0 && ip link set xtap0 up
 	cfg=$(guest_cfg xg1 1 "xnb.ip=10.0.1.2/24 xnb.peer=10.0.1.1" \
 		"mac=00:16:3e:00:01:02,script=vif-xennetd")
 	xl create "$cfg" >"$out/xennetd-create.txt" 2>&1 &
 	create=$!
 	if domid=$(wait_vif_backend xg1 0); then
-		mark "xg1 is domid $domid"
-		testpmd_start "$out/testpmd.txt" --no-huge -m 64 --in-memory --no-telemetry -l 0,1 --no-pci \
-			--iova-mode=va --log-level='pmd.net.xen*:info' \
-			--vdev "net_xen0,domid=$domid,devid=0,hv=xen" \
-			--vdev net_tap0,iface=xtap0 -- \
-			-i --forward-mode=io --auto-start --total-num-mbufs=4096
-		wait_until 30 test -e /sys/class/net/xtap0 &&
-			ip addr add 10.0.1.1/24 dev xtap0 && ip link set xtap0 up
+		testpmd_cmd port attach "net_xen0,domid=$domid,devid=0,hv=xen"
+		mark "xg1 is domid $domid: port attach sent"
+		testpmd_cmd port start all
+		testpmd_cmd start
 	fi
 	wait "$create"
-	mark "xl create xg1 rc=$?"
-	measure xennetd xg1 10.0.1.2
+	rc=$?
+	mark "xl create xg1 rc=$rc"
+	if testpmd_alive; then
+		measure xennetd xg1 10.0.1.2 "$rc"
+	else
+		result FAIL xennetd-ping "testpmd is not running: $(grep -m1 -E 'Cause|FATAL|rror' "$out/testpmd.txt")"
+	fi
 	xs_dump "$out/xennetd-xenstore.txt"
 	testpmd_cmd show port info all
 	testpmd_cmd show port stats all
 	testpmd_cmd show port xstats all
 	sleep 2
 	testpmd_stop
-	xl destroy xg1
+	xl destroy xg1 2>/dev/null
 	if sanitizer_clean; then
 		result PASS xennetd-sanitizers "no ASan/UBSan report from the PMD"
 	else
@@ -104,10 +121,11 @@ if domid=$(wait_vif_backend nb1 0); then
 	netback_bind "$domid" 0
 fi
 wait "$create"
-mark "xl create nb1 rc=$?"
-measure netback nb1 10.0.2.2
+rc=$?
+mark "xl create nb1 rc=$rc"
+measure netback nb1 10.0.2.2 "$rc"
 xs_dump "$out/netback-xenstore.txt"
-xl destroy nb1
+xl destroy nb1 2>/dev/null
 
 # --- the comparison -----------------------------------------------------------
 {

@@ -10,6 +10,34 @@ standin=$here/xnb-standin
 script=/etc/xen/scripts/vif-xennetd
 xs_trace "$out/xenstore-trace.txt"
 
+# --- the script's error path, on a real xenstore dir -----------------------
+# Before any stand-in runs, so that no userspace backend is alive: with the
+# dir in InitWait the process check must fail; in Initialising the state
+# check must.
+bad=/local/domain/0/backend/vif/999/0
+xenstore-write "$bad/state" 2
+XENBUS_PATH=$bad "$script" online 2>"$out/hp-error-1.txt"
+rc1=$?
+err1=$(xenstore-read "$bad/hotplug-error" 2>&1)
+st1=$(xenstore-read "$bad/hotplug-status" 2>&1)
+xenstore-write "$bad/state" 1
+XENBUS_PATH=$bad "$script" online 2>"$out/hp-error-2.txt"
+rc2=$?
+err2=$(xenstore-read "$bad/hotplug-error" 2>&1)
+XENBUS_PATH=$bad "$script" bogus 2>/dev/null
+rc3=$?
+XENBUS_PATH=/local/domain/0/backend/vbd/999/0 "$script" online 2>/dev/null
+rc4=$?
+xenstore-rm /local/domain/0/backend/vif/999
+case "$rc1 $st1 $rc2 $rc3 $rc4:$err1:$err2" in
+"1 error 1 1 1:no userspace backend is running"*":backend state is '1', not InitWait"*)
+	result PASS hotplug-error "no backend process and Initialising state both give hotplug-status=error with the reason; bad command/path rejected"
+	;;
+*)
+	result FAIL hotplug-error "rc=$rc1/$rc2/$rc3/$rc4 status=$st1 errors: '$err1' / '$err2'"
+	;;
+esac
+
 # --- xl create with a vif served by the stand-in ---------------------------
 cfg=$(guest_cfg hp1 1 "xnb.ip=10.0.9.2/24 xnb.wait=60" \
 	"mac=00:16:3e:00:09:02,script=vif-xennetd")
@@ -55,33 +83,6 @@ if [ -n "${domid:-}" ]; then
 else
 	result FAIL hotplug-attach-detach "no guest"
 fi
-
-# --- the script's error path, on a real xenstore dir -----------------------
-# Nothing serves domid 999: with the dir in InitWait the process check must
-# fail; in Initialising the state check must.
-bad=/local/domain/0/backend/vif/999/0
-xenstore-write "$bad/state" 2
-XENBUS_PATH=$bad "$script" online 2>"$out/hp-error-1.txt"
-rc1=$?
-err1=$(xenstore-read "$bad/hotplug-error" 2>&1)
-st1=$(xenstore-read "$bad/hotplug-status" 2>&1)
-xenstore-write "$bad/state" 1
-XENBUS_PATH=$bad "$script" online 2>"$out/hp-error-2.txt"
-rc2=$?
-err2=$(xenstore-read "$bad/hotplug-error" 2>&1)
-XENBUS_PATH=$bad "$script" bogus 2>/dev/null
-rc3=$?
-XENBUS_PATH=/local/domain/0/backend/vbd/999/0 "$script" online 2>/dev/null
-rc4=$?
-xenstore-rm /local/domain/0/backend/vif/999
-case "$rc1 $st1 $rc2 $rc3 $rc4:$err1:$err2" in
-"1 error 1 1 1:no xennetd or net_xen vdev for domid=999,devid=0 is running:backend state is '1', not InitWait"*)
-	result PASS hotplug-error "no backend process and Initialising state both give hotplug-status=error with the reason; bad command/path rejected"
-	;;
-*)
-	result FAIL hotplug-error "rc=$rc1/$rc2/$rc3/$rc4 status=$st1 errors: '$err1' / '$err2'"
-	;;
-esac
 
 # --- xl destroy --------------------------------------------------------------
 if [ -n "${domid:-}" ]; then

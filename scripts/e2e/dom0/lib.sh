@@ -8,10 +8,27 @@ run=/run/xnb-e2e
 images=/var/lib/xnb-e2e
 pmd=$here/bin/librte_net_xen.so
 mkdir -p "$out" "$run"
+# A write to a dead testpmd's FIFO must fail, not kill the group.
+trap '' PIPE
+# Background helpers end with the group.
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
 
+# dom0's uptime in seconds (no fork: under TCG every exec costs).
 up()
 {
-	cut -d' ' -f1 /proc/uptime
+	local u _
+	read -r u _ </proc/uptime
+	echo "$u"
+}
+
+# stamp: prefix each input line with dom0's uptime.
+stamp()
+{
+	local line u _
+	while IFS= read -r line; do
+		read -r u _ </proc/uptime
+		printf '[%s] %s\n' "$u" "$line"
+	done
 }
 
 mark()
@@ -113,28 +130,37 @@ netback_bind()
 
 # Stock testpmd with the project's PMD, driven through a FIFO so that a
 # scenario can ask for stats while it forwards.
-testpmd_start()
+# testpmd_prepare: everything that can be done before the guest exists (the
+# backend has only 10 s once libxl created the vif's backend dir).
+testpmd_prepare()
 {
-	local log=$1 preload=
-	shift
 	# A sanitizer build of the PMD needs its runtime first in a stock binary.
-	if ldd "$pmd" | grep -q libasan; then
-		preload=$(ldd "$pmd" | awk '/libasan/ { print $3 }')
-	fi
+	testpmd_preload=$(ldd "$pmd" | awk '/libasan/ { print $3 }')
 	rm -f "$run/testpmd.in"
 	mkfifo "$run/testpmd.in"
-	LD_PRELOAD=$preload \
+}
+
+testpmd_start()
+{
+	local log=$1
+	shift
+	LD_PRELOAD=$testpmd_preload \
 	ASAN_OPTIONS=detect_leaks=1:log_path=$out/asan \
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$out/ubsan \
-		dpdk-testpmd -d "$pmd" "$@" <"$run/testpmd.in" >"$log" 2>&1 &
+		dpdk-testpmd -d "$pmd" "$@" <"$run/testpmd.in" > >(stamp >"$log") 2>&1 &
 	testpmd_pid=$!
 	exec 7>"$run/testpmd.in"
 	mark "testpmd pid $testpmd_pid: $*"
 }
 
+testpmd_alive()
+{
+	[ -n "${testpmd_pid:-}" ] && kill -0 "$testpmd_pid" 2>/dev/null
+}
+
 testpmd_cmd()
 {
-	echo "$*" >&7
+	testpmd_alive && echo "$*" >&7
 }
 
 # testpmd_stop: quit, then wait up to 20 s before killing it.
@@ -143,8 +169,7 @@ testpmd_stop()
 	[ -n "${testpmd_pid:-}" ] || return 0
 	testpmd_cmd quit
 	exec 7>&-
-	wait_until 20 eval '! kill -0 $testpmd_pid 2>/dev/null' ||
-		kill -9 "$testpmd_pid"
+	wait_until 20 eval '! testpmd_alive' || kill -9 "$testpmd_pid"
 	wait "$testpmd_pid"
 	mark "testpmd exited rc=$?"
 	testpmd_pid=
@@ -161,8 +186,8 @@ sanitizer_clean()
 wait_vif_backend()
 {
 	local name=$1 devid=$2 domid=
-	wait_until 60 eval 'domid=$(xl domid "$name" 2>/dev/null) &&
-		xs_exists "$(backend_path "$domid" "$devid")"' || return 1
+	wait_until 60 eval 'domid=$(xl domid "$name" 2>/dev/null)' || return 1
+	wait_until 60 xs_exists "$(backend_path "$domid" "$devid")" || return 1
 	echo "$domid"
 }
 
@@ -196,13 +221,15 @@ ping_rtt()
 }
 
 # xs_trace FILE: log every change under any vif dir (backend and frontend)
-# with dom0's uptime, in the background for the rest of the group: the
-# timeline of a connection (e.g. how long the backend took to InitWait).
+# with dom0's uptime, and the value of state and hotplug keys, in the
+# background for the rest of the group: the timeline of a connection.
 xs_trace()
 {
 	xenstore-watch /local/domain | while read -r path _; do
 		case "$path" in
-		*/vif/*) echo "[$(up)] $path = $(xenstore-read "$path" 2>&1)" ;;
+		*/vif/*/state | */vif/*/hotplug-status)
+			echo "[$(up)] $path = $(xenstore-read "$path" 2>&1)" ;;
+		*/vif/*) echo "[$(up)] $path" ;;
 		esac
 	done >"$1" 2>&1 &
 }

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <xenstore.h>
+
 #include "hv_test.h"
 #include "xnb_sim_paths.h"
 #include "xnb_simguest.h"
@@ -30,6 +32,8 @@ struct hvt_rep {
 
 static char simdir[64];
 static pid_t simhv_pid = -1;
+/* The toolstack's xenstore connection (dom0 socket of the simulator). */
+static struct xs_handle *xsh;
 /* The test process (not a forked guest) owns the daemon. */
 static pid_t simhv_owner;
 
@@ -80,6 +84,8 @@ hvt_simhv_stop(void)
 
 	if (simhv_pid < 0 || getpid() != simhv_owner)
 		return -1;
+	xs_close(xsh);
+	xsh = NULL;
 	kill(simhv_pid, SIGTERM);
 	status = reap(simhv_pid);
 	simhv_pid = -1;
@@ -125,7 +131,7 @@ hvt_simhv_start(void)
 {
 	const char *exe = getenv("XNB_SIMHV");
 	struct pollfd pfd = { .events = POLLIN };
-	char fdarg[16], buf[8];
+	char fdarg[16], buf[8], path[PATH_MAX];
 	int pipefd[2];
 	ssize_t n;
 
@@ -157,7 +163,30 @@ hvt_simhv_start(void)
 	CHECK(read(pipefd[0], buf, sizeof(buf)) == 0);
 	close(pipefd[0]);
 	CHECK(setenv(XNB_SIM_DIR_ENV, simdir, 1) == 0);
+	snprintf(path, sizeof(path), "%s/%s", simdir, XNB_SIM_XS_SOCKET);
+	CHECK(setenv("XENSTORED_PATH", path, 1) == 0);
+	xsh = xs_open(0);
+	CHECK(xsh != NULL);
+	/* An answer means the daemon accepted us: its fd count is settled. */
+	CHECK(xs_is_domain_introduced(xsh, 0));
 	return simdir;
+}
+
+int
+hvt_domain_introduced(uint16_t domid)
+{
+	CHECK(xsh != NULL);
+	return xs_is_domain_introduced(xsh, domid);
+}
+
+void
+hvt_domain_create(uint16_t domid)
+{
+	if (hvt_domain_introduced(domid))
+		return;
+	/* The simulator has no store ring: mfn 0, any valid port. */
+	CHECK(xs_introduce_domain(xsh, domid, 0, 1));
+	CHECK(hvt_domain_introduced(domid));
 }
 
 static int
@@ -266,8 +295,8 @@ agent_recv(struct hvt_guest *g, struct hvt_rep *r)
 }
 
 int
-hvt_guest_start(struct hvt_guest *g, uint16_t domid, unsigned int npages,
-		unsigned int ngrants, int allow_fail)
+hvt_guest_open(struct hvt_guest *g, uint16_t domid, unsigned int npages,
+	       unsigned int ngrants)
 {
 	struct hvt_rep r;
 	int sv[2];
@@ -294,8 +323,20 @@ hvt_guest_start(struct hvt_guest *g, uint16_t domid, unsigned int npages,
 	if (ret < 0) {
 		reap(g->pid);
 		close(g->sock);
-		CHECK(allow_fail);
+		g->pid = -1;
 	}
+	return ret;
+}
+
+int
+hvt_guest_start(struct hvt_guest *g, uint16_t domid, unsigned int npages,
+		unsigned int ngrants, int allow_fail)
+{
+	int ret;
+
+	hvt_domain_create(domid);
+	ret = hvt_guest_open(g, domid, npages, ngrants);
+	CHECK(ret == 0 || allow_fail);
 	return ret;
 }
 
@@ -320,7 +361,7 @@ hvt_guest_stop(struct hvt_guest *g, enum hvt_op how)
 {
 	struct hvt_cmd cmd = { .op = how };
 	struct hvt_rep r;
-	int status;
+	int status, i;
 
 	CHECK(send(g->sock, &cmd, sizeof(cmd), MSG_NOSIGNAL) ==
 	      sizeof(cmd));
@@ -330,4 +371,7 @@ hvt_guest_stop(struct hvt_guest *g, enum hvt_op how)
 	CHECK(status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(g->sock);
 	g->pid = -1;
+	for (i = 0; i < HVT_TIMEOUT_MS && hvt_domain_introduced(g->domid); i++)
+		usleep(1000);
+	CHECK(!hvt_domain_introduced(g->domid));
 }

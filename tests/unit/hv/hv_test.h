@@ -34,8 +34,9 @@
 #define HVT_TIMEOUT_MS 5000
 
 /*
- * Start xnb-simhv on a new temporary directory, set $XNB_SIM_DIR to it and
- * arrange for it to be stopped at exit. Exits the test on failure.
+ * Start xnb-simhv on a new temporary directory, set $XNB_SIM_DIR to it,
+ * connect to its xenstore as the toolstack and arrange for it to be
+ * stopped at exit. Exits the test on failure.
  */
 const char *hvt_simhv_start(void);
 /* SIGTERM the daemon; returns its exit status (0: clean) or -1. */
@@ -70,15 +71,27 @@ struct hvt_guest {
 	uint16_t domid;
 };
 
-/* Fork a guest process that opens domain domid. Exits the test on
- * failure (or returns -errno of xnb_simguest_open when allow_fail). */
+/* The toolstack's part of creating domain domid: introduce it to
+ * xenstore (as xnb-simxl create does), unless it is already. */
+void hvt_domain_create(uint16_t domid);
+/* Does xenstore know domain domid (introduced, not dead)? */
+int hvt_domain_introduced(uint16_t domid);
+
+/* Fork a guest process that opens domain domid as it is (the toolstack
+ * may not have made it). Returns 0 or -errno of xnb_simguest_open. */
+int hvt_guest_open(struct hvt_guest *g, uint16_t domid, unsigned int npages,
+		   unsigned int ngrants);
+/* Create domain domid (hvt_domain_create), then hvt_guest_open. Exits the
+ * test on failure (or returns -errno of xnb_simguest_open when
+ * allow_fail). */
 int hvt_guest_start(struct hvt_guest *g, uint16_t domid, unsigned int npages,
 		    unsigned int ngrants, int allow_fail);
 /* Run one command in the guest; returns its result. data (if not NULL)
  * receives up to HVT_DATA_MAX bytes of HVT_READ. */
 int hvt_guest_call(struct hvt_guest *g, enum hvt_op op, uint32_t a,
 		   uint32_t b, uint32_t c, uint32_t d, void *data);
-/* HVT_CLOSE or HVT_DIE, then reap the process. */
+/* HVT_CLOSE or HVT_DIE, reap the process, then wait until the simulator
+ * has seen the domain die (xenstore forgot it). */
 void hvt_guest_stop(struct hvt_guest *g, enum hvt_op how);
 
 #endif /* HV_TEST_H */

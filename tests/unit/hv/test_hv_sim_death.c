@@ -2,7 +2,10 @@
 /*
  * A guest domain dies (its process exits): xenstore fires @releaseDomain,
  * later grant operations on it fail with GNTST_bad_domain, pages mapped
- * before stay valid, and a new domain with the same id starts afresh.
+ * before stay valid, and a new domain with the same id starts afresh once
+ * the toolstack made it again. A guest may register only a domain the
+ * toolstack made (-ESRCH) and not one that is registered already
+ * (-EEXIST).
  */
 #include <errno.h>
 #include <poll.h>
@@ -149,6 +152,29 @@ test_death_under_load(void)
 	check_dead(ref, p, 0x2d);
 }
 
+/* Only domains the toolstack made, each registered once. */
+static void
+test_registration(void)
+{
+	struct hvt_guest g, twin;
+
+	/* Never made; and the domain that died above is gone for good. */
+	CHECK(!hvt_domain_introduced(DOMID + 1));
+	CHECK_EQ(hvt_guest_open(&g, DOMID + 1, 4, 16), -ESRCH);
+	CHECK(!hvt_domain_introduced(DOMID));
+	CHECK_EQ(hvt_guest_open(&g, DOMID, 4, 16), -ESRCH);
+	/* Made: one guest may have it, a second is refused. */
+	hvt_domain_create(DOMID);
+	CHECK_EQ(hvt_guest_open(&g, DOMID, 4, 16), 0);
+	CHECK_EQ(hvt_guest_open(&twin, DOMID, 4, 16), -EEXIST);
+	CHECK_EQ(hvt_guest_start(&twin, DOMID, 4, 16, 1), -EEXIST);
+	/* The refusals did not disturb the registered guest. */
+	CHECK(hvt_guest_call(&g, HVT_GRANT, 0, 1, 0, 0, NULL) >= 8);
+	hvt_guest_stop(&g, HVT_CLOSE);
+	expect_watch("@releaseDomain", "rel");
+	no_more_watches();
+}
+
 int
 main(void)
 {
@@ -183,15 +209,7 @@ main(void)
 
 	test_death_under_load();
 
-	/* A second registration of a live domid is refused. */
-	hvt_guest_start(&g, DOMID, 4, 16, 0);
-	{
-		struct hvt_guest twin;
-
-		CHECK_EQ(hvt_guest_start(&twin, DOMID, 4, 16, 1), -EEXIST);
-	}
-	hvt_guest_stop(&g, HVT_CLOSE);
-	expect_watch("@releaseDomain", "rel");
+	test_registration();
 
 	CHECK_EQ(hv->ops->xs_unwatch(hv, "@releaseDomain", "rel"), 0);
 	xnb_hv_close(hv);

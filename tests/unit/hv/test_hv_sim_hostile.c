@@ -138,12 +138,21 @@ test_malformed(void)
 	close(s);
 }
 
-/* Guest memory must be sealed, writable, big enough memfds. */
+/* Guest memory must be sealed, writable, big enough memfds; the domain
+ * must exist (made by the toolstack). */
 static void
 test_bad_memory(void)
 {
 	int s = conn();
 	int fds[2], p[2];
+
+	/* Good memory, but no toolstack made domain 6. */
+	fds[0] = memfd(4096, F_SEAL_SHRINK);
+	fds[1] = memfd(4096, F_SEAL_SHRINK);
+	CHECK_EQ(req(s, XNB_SIM_GUEST_REGISTER, 6, 1, 16, fds, 2), -ESRCH);
+	close(fds[0]);
+	close(fds[1]);
+	hvt_domain_create(6);
 
 	CHECK(pipe(p) == 0);
 	CHECK_EQ(req(s, XNB_SIM_GUEST_REGISTER, 6, 1, 16, p, 2), -EINVAL);

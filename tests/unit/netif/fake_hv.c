@@ -24,17 +24,21 @@ fh(struct xnb_hv *hv)
 	return hv->priv;
 }
 
-/* A grant the backend may use as asked, or a GNTST_* error. */
+/* A grant the backend may use as asked, or the GNTST_* error Xen gives. */
 static int
 check_grant(struct fake_hv *f, xnb_domid_t domid, xnb_gref_t ref,
 	    bool write)
 {
+	const struct fake_grant *g;
+
 	if (domid != FAKE_DOMID)
 		return XNB_GNTST_BAD_DOMAIN;
-	if (ref >= FAKE_NR_GRANTS || !f->grants[ref].valid)
+	if (ref >= FAKE_NR_GRANTS)
 		return XNB_GNTST_BAD_GNTREF;
-	if (write && f->grants[ref].readonly)
-		return XNB_GNTST_PERMISSION_DENIED;
+	g = &f->grants[ref];
+	if (!g->valid || g->grantee != f->hv.domid ||
+	    (write && g->readonly))
+		return XNB_GNTST_GENERAL_ERROR;
 	return XNB_GNTST_OKAY;
 }
 
@@ -381,8 +385,13 @@ static int
 fake_xs_transaction_end(struct xnb_hv *hv, xnb_xs_txn_t t, bool abort)
 {
 	struct fake_hv *f = fh(hv);
+	void (*hook)(struct fake_hv *f) = f->txn_hook;
 
 	(void)t;
+	if (!abort && hook != NULL) {
+		f->txn_hook = NULL;
+		hook(f);
+	}
 	if (!abort && f->txn_eagain > 0) {
 		f->txn_eagain--;
 		return -EAGAIN;
@@ -471,14 +480,22 @@ fake_page(struct fake_hv *f, uint32_t page)
 }
 
 uint32_t
-fake_grant(struct fake_hv *f, uint32_t page, bool readonly)
+fake_grant_to(struct fake_hv *f, uint32_t page, bool readonly,
+	      xnb_domid_t grantee)
 {
 	uint32_t ref = f->next_gref++;
 
 	f->grants[ref].valid = true;
 	f->grants[ref].readonly = readonly;
+	f->grants[ref].grantee = grantee;
 	f->grants[ref].page = page;
 	return ref;
+}
+
+uint32_t
+fake_grant(struct fake_hv *f, uint32_t page, bool readonly)
+{
+	return fake_grant_to(f, page, readonly, FAKE_BACKEND_DOMID);
 }
 
 void

@@ -2,7 +2,10 @@
 /*
  * An in-process fake of the hypervisor seam for unit tests: one guest
  * (FAKE_DOMID) whose memory is an array of test-owned pages, a grant table
- * with Xen's status codes, event channels that count notifications, and
+ * with the status codes Xen gives (GNTST_general_error for an entry that
+ * is not granted to the backend or is read-only when written, as Xen's
+ * _set_status; bad_gntref only beyond the table; bad_domain for a domain
+ * that does not exist), event channels that count notifications, and
  * an in-memory xenstore with watches and transactions. The test plays the
  * frontend (and the toolstack) directly on these pages and keys.
  */
@@ -28,6 +31,7 @@ struct xnb_vif;
 struct fake_grant {
 	bool valid;
 	bool readonly;
+	xnb_domid_t grantee;    /* the domain allowed to use it */
 	uint32_t page;
 	int maps;
 };
@@ -71,6 +75,9 @@ struct fake_hv {
 	unsigned int ev_head;
 	unsigned int ev_tail;
 	int txn_eagain;         /* transaction_end fails -EAGAIN this often */
+	/* Run once at the next commit, before it is decided: another writer
+	 * (the toolstack) commits in between; it may set txn_eagain. */
+	void (*txn_hook)(struct fake_hv *f);
 };
 
 struct fake_hv *fake_hv_new(void);
@@ -79,6 +86,9 @@ void fake_hv_free(struct fake_hv *f);
 void *fake_page(struct fake_hv *f, uint32_t page);
 /* Grant page to the backend; returns the gref. */
 uint32_t fake_grant(struct fake_hv *f, uint32_t page, bool readonly);
+/* Grant page to another domain than the backend; returns the gref. */
+uint32_t fake_grant_to(struct fake_hv *f, uint32_t page, bool readonly,
+		       xnb_domid_t grantee);
 void fake_revoke(struct fake_hv *f, uint32_t gref);
 
 /* Guest side of a local (backend) port: the backend's notify count. */

@@ -507,25 +507,28 @@ static void
 test_grant_errors(void)
 {
 	netif_rx_response_t *r;
-	struct pkt *k[3];
+	struct pkt *k[4];
 
 	env_setup(0, 16, features(true, false, 0, true, false));
 	fake_revoke(E.f, E.gref[1]);
 	E.f->grants[E.gref[3]].readonly = true;
-	post(4);
+	E.f->grants[E.gref[4]].grantee = FAKE_DOMID + 1; /* not ours */
+	post(5);
 	k[0] = mkpkt(100, 0);
 	k[1] = mkpkt(100, 1);
 	k[2] = mkpkt(5000, 2); /* slots 2 and 3: the second is read-only */
-	CHECK_EQ(xmit(k, 3), 3);
+	k[3] = mkpkt(100, 3);
+	CHECK_EQ(xmit(k, 4), 4);
 	CHECK_EQ(next_rsp()->status, 100);
 	CHECK_EQ(next_rsp()->status, NETIF_RSP_ERROR);
 	r = next_rsp();
 	CHECK_EQ(r->status, NETIF_RSP_ERROR);
 	CHECK_EQ(r->flags, NETRXF_more_data);
 	CHECK_EQ(next_rsp()->status, NETIF_RSP_ERROR);
-	CHECK_EQ(xnb_rxq_stats(E.rxq)->drop_grant, 2);
+	CHECK_EQ(next_rsp()->status, NETIF_RSP_ERROR);
+	CHECK_EQ(xnb_rxq_stats(E.rxq)->drop_grant, 3);
 	CHECK_EQ(xnb_rxq_stats(E.rxq)->packets, 1);
-	CHECK_EQ(E.released, 3);
+	CHECK_EQ(E.released, 4);
 	env_teardown();
 }
 

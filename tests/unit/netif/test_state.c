@@ -59,8 +59,10 @@ test_exhaustive(void)
 
 		n++;
 		CHECK(is_be_state(sm.be));
-		/* State written exactly when it changed. */
-		CHECK_EQ(!!(act & A_STATE), sm.be != before.be);
+		/* State written exactly when it changed (a reprobe always
+		 * rewrites what the toolstack reset to Initialising). */
+		CHECK_EQ(!!(act & A_STATE), ev == XNB_SM_EV_REPROBE ||
+			 sm.be != before.be);
 		/* Leaving a connection always tears it down, link first. */
 		if (connected(before.be) && !connected(sm.be))
 			CHECK_EQ(act & (A_DOWN | A_DISC), A_DOWN | A_DISC);
@@ -77,9 +79,22 @@ test_exhaustive(void)
 			CHECK(sm.online);
 			CHECK_EQ(sm.fe, XNB_XB_CONNECTED);
 		}
-		/* Features are advertised once, at probe. */
-		CHECK_EQ(!!(act & A_FEAT), ev == XNB_SM_EV_PROBE &&
-			 before.be == XNB_XB_INITIALISING && before.online);
+		/* Features are advertised at (re)probe only, always with
+		 * the state going to InitWait. */
+		CHECK_EQ(!!(act & A_FEAT), ev == XNB_SM_EV_REPROBE ||
+			 (ev == XNB_SM_EV_PROBE &&
+			  before.be == XNB_XB_INITIALISING && before.online));
+		if (act & A_FEAT) {
+			CHECK(act & A_STATE);
+			CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+		}
+		/* A reprobe starts over: online, frontend to be read. */
+		if (ev == XNB_SM_EV_REPROBE) {
+			CHECK(sm.online && !sm.removed);
+			CHECK_EQ(sm.fe, XNB_XB_UNKNOWN);
+			CHECK_EQ(act & ~(A_DOWN | A_DISC | A_FEAT | A_STATE),
+				 0);
+		}
 		CHECK_EQ(!!(act & A_XDP), ev == XNB_SM_EV_FRONTEND &&
 			 arg == XNB_XB_RECONFIGURING &&
 			 before.be == XNB_XB_CONNECTED);
@@ -98,12 +113,16 @@ test_exhaustive(void)
 		if (ev == XNB_SM_EV_FRONTEND &&
 		    (arg < 0 || arg >= XNB_XB_NR_STATES))
 			CHECK_EQ(sm.fe, XNB_XB_UNKNOWN);
-		/* A removed machine ignores everything. */
+		/* A removed machine ignores everything but a reprobe. */
 		if (sm.removed) {
 			struct xnb_sm again = sm;
 
 			CHECK_EQ(xnb_sm_step(&again, ev, arg), 0);
 			CHECK(memcmp(&again, &sm, sizeof(sm)) == 0);
+			CHECK_EQ(xnb_sm_step(&again, XNB_SM_EV_REPROBE, 0),
+				 A_FEAT | A_STATE);
+			CHECK_EQ(again.be, XNB_XB_INITWAIT);
+			CHECK(!again.removed && again.online);
 		}
 	}
 	CHECK_EQ(n, 6 * 11 * 2 * XNB_SM_NR_EVENTS * 13);
@@ -260,6 +279,78 @@ test_toolstack_removal(void)
 	CHECK_EQ(step(&sm, XNB_SM_EV_OFFLINE, 0), A_STATE | A_RM);
 }
 
+/* The toolstack (re)creates the device under a live machine. */
+static void
+test_reprobe(void)
+{
+	struct xnb_sm sm;
+
+	/* Created before network-attach: attach resets the state node. */
+	xnb_sm_init(&sm);
+	CHECK_EQ(step(&sm, XNB_SM_EV_PROBE, 0), A_FEAT | A_STATE);
+	CHECK_EQ(step(&sm, XNB_SM_EV_REPROBE, 0), A_FEAT | A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_INITIALISING), 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED), A_CONN);
+
+	/* Before the first probe. */
+	xnb_sm_init(&sm);
+	CHECK_EQ(step(&sm, XNB_SM_EV_REPROBE, 0), A_FEAT | A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+
+	/* Detach (offline, Closing, frontend Closed: removed), attach. */
+	connect_sm(&sm);
+	CHECK_EQ(step(&sm, XNB_SM_EV_OFFLINE, 0), A_DOWN | A_DISC | A_STATE);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSED),
+		 A_STATE | A_RM);
+	CHECK(sm.removed);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_INITIALISING), 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_PROBE, 0), 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_REPROBE, 0), A_FEAT | A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+	CHECK(sm.online && !sm.removed);
+	CHECK_EQ(sm.fe, XNB_XB_UNKNOWN);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_INITIALISING), 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED), A_CONN);
+	CHECK_EQ(step(&sm, XNB_SM_EV_CONNECTED, 0), A_STATE | A_UP);
+
+	/* Detach and attach seen only as the result (events coalesced):
+	 * the stale connection goes down first. */
+	CHECK_EQ(step(&sm, XNB_SM_EV_REPROBE, 0),
+		 A_DOWN | A_DISC | A_FEAT | A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+
+	/* While closing towards a frontend. */
+	connect_sm(&sm);
+	step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSING);
+	CHECK_EQ(sm.be, XNB_XB_CLOSING);
+	CHECK_EQ(step(&sm, XNB_SM_EV_REPROBE, 0), A_FEAT | A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+}
+
+/* A Closed frontend left over does not close a waiting backend. */
+static void
+test_closed_frontend_in_initwait(void)
+{
+	struct xnb_sm sm;
+
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_PROBE, 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSED), 0);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+	CHECK_EQ(sm.fe, XNB_XB_CLOSED);
+	/* It starts again on seeing InitWait. */
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_INITIALISING), 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED), A_CONN);
+
+	/* The toolstack's removal still ends it. */
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_PROBE, 0);
+	step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSED);
+	CHECK_EQ(step(&sm, XNB_SM_EV_OFFLINE, 0), A_STATE | A_RM);
+	CHECK_EQ(sm.be, XNB_XB_CLOSED);
+}
+
 static void
 test_names(void)
 {
@@ -277,6 +368,8 @@ main(void)
 	RUN(test_netfront_lifecycle);
 	RUN(test_fatal_and_death);
 	RUN(test_toolstack_removal);
+	RUN(test_reprobe);
+	RUN(test_closed_frontend_in_initwait);
 	RUN(test_names);
 	return 0;
 }

@@ -18,6 +18,8 @@
 
 #define BE "/local/domain/0/backend/vif/7/0"
 #define FE "/local/domain/7/device/vif/0"
+#define FE2 "/local/domain/7/device/vif/9" /* named by a later attach */
+#define MAC "00:16:3e:0A:bB:0c"
 #define TX_PAGE(q) (2 * (q))
 #define RX_PAGE(q) (2 * (q) + 1)
 #define CTRL_PAGE 100
@@ -28,6 +30,9 @@ struct env {
 	struct xnb_vif *vif;
 	int link_up;
 	int link_down;
+	int mac_changes;
+	char events[64];     /* callbacks in order: U(p), D(own), M(ac) */
+	unsigned int nr_events;
 	int fatal_calls;
 	uint16_t fatal_qid;
 	uint32_t port_base;  /* guest ports for this connection */
@@ -36,13 +41,29 @@ struct env {
 static struct env E;
 
 static void
+record(char ev)
+{
+	CHECK(E.nr_events + 1 < sizeof(E.events));
+	E.events[E.nr_events++] = ev;
+}
+
+static void
 on_link(void *arg, bool up)
 {
 	CHECK(arg == &E);
+	record(up ? 'U' : 'D');
 	if (up)
 		E.link_up++;
 	else
 		E.link_down++;
+}
+
+static void
+on_mac(void *arg)
+{
+	CHECK(arg == &E);
+	record('M');
+	E.mac_changes++;
 }
 
 static void
@@ -56,6 +77,7 @@ on_fatal(void *arg, uint16_t qid)
 static const struct xnb_vif_cb cb = {
 	.link_change = on_link,
 	.fatal = on_fatal,
+	.mac_change = on_mac,
 };
 
 static const char *
@@ -76,18 +98,18 @@ toolstack(void)
 	fake_xs_set(E.f, BE "/frontend", FE);
 	fake_xs_set(E.f, BE "/frontend-id", "7");
 	fake_xs_set(E.f, BE "/online", "1");
-	fake_xs_set(E.f, BE "/mac", "00:16:3e:0A:bB:0c");
+	fake_xs_set(E.f, BE "/mac", MAC);
 	fake_xs_set(E.f, BE "/state", "1");
 	fake_xs_set(E.f, FE "/backend", BE);
 	fake_xs_set(E.f, FE "/state", "1");
 }
 
 static void
-env_setup(uint16_t max_queues)
+env_open(uint16_t max_queues, bool revive)
 {
 	struct xnb_vif_conf conf = {
 		.domid = FAKE_DOMID, .devid = 0, .max_queues = max_queues,
-		.cb = &cb, .cb_arg = &E,
+		.cb = &cb, .cb_arg = &E, .revive = revive,
 	};
 
 	memset(&E, 0, sizeof(E));
@@ -97,6 +119,12 @@ env_setup(uint16_t max_queues)
 	E.vif = xnb_vif_create(&conf);
 	CHECK(E.vif != NULL);
 	pump();
+}
+
+static void
+env_setup(uint16_t max_queues)
+{
+	env_open(max_queues, false);
 }
 
 static void
@@ -144,36 +172,61 @@ frontend_queue(const char *dir, unsigned int q, bool split)
 	}
 }
 
-/* Everything netfront writes before switching to Connected. */
 static void
-frontend_keys(unsigned int queues, bool split)
+put(const char *dir, const char *key, const char *val)
 {
-	char dir[64];
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	fake_xs_set(E.f, path, "%s", val);
+}
+
+/* Everything netfront at fe writes before switching to Connected. */
+static void
+frontend_keys_at(const char *fe, unsigned int queues, bool split)
+{
+	char dir[64], n[8];
 	unsigned int q;
 
 	E.port_base = 10;
-	fake_xs_set(E.f, FE "/request-rx-copy", "1");
-	fake_xs_set(E.f, FE "/feature-rx-notify", "1");
-	fake_xs_set(E.f, FE "/feature-sg", "1");
-	fake_xs_set(E.f, FE "/feature-gso-tcpv4", "1");
-	fake_xs_set(E.f, FE "/feature-gso-tcpv6", "1");
-	fake_xs_set(E.f, FE "/feature-ipv6-csum-offload", "1");
+	put(fe, "request-rx-copy", "1");
+	put(fe, "feature-rx-notify", "1");
+	put(fe, "feature-sg", "1");
+	put(fe, "feature-gso-tcpv4", "1");
+	put(fe, "feature-gso-tcpv6", "1");
+	put(fe, "feature-ipv6-csum-offload", "1");
 	if (queues == 1) {
-		frontend_queue(FE, 0, split);
+		frontend_queue(fe, 0, split);
 		return;
 	}
-	fake_xs_set(E.f, FE "/multi-queue-num-queues", "%u", queues);
+	snprintf(n, sizeof(n), "%u", queues);
+	put(fe, "multi-queue-num-queues", n);
 	for (q = 0; q < queues; q++) {
-		snprintf(dir, sizeof(dir), FE "/queue-%u", q);
+		snprintf(dir, sizeof(dir), "%s/queue-%u", fe, q);
 		frontend_queue(dir, q, split);
 	}
 }
 
 static void
+frontend_keys(unsigned int queues, bool split)
+{
+	frontend_keys_at(FE, queues, split);
+}
+
+static void
+fe_state_at(const char *fe, int st)
+{
+	char v[8];
+
+	snprintf(v, sizeof(v), "%d", st);
+	put(fe, "state", v);
+	pump();
+}
+
+static void
 fe_state(int st)
 {
-	fake_xs_set(E.f, FE "/state", "%d", st);
-	pump();
+	fe_state_at(FE, st);
 }
 
 static void
@@ -489,6 +542,19 @@ ctrl_without_port(void)
 }
 
 static void
+foreign_ring(void)
+{
+	fake_xs_set(E.f, FE "/queue-1/rx-ring-ref", "%u",
+		    fake_grant_to(E.f, RX_PAGE(1), false, FAKE_DOMID + 1));
+}
+
+static void
+revoked_ring(void)
+{
+	fake_revoke(E.f, atoi(get(FE "/queue-1/tx-ring-ref")));
+}
+
+static void
 test_hostile_keys(void)
 {
 	rte_log_set_level(xnb_logtype, RTE_LOG_CRIT);
@@ -504,6 +570,8 @@ test_hostile_keys(void)
 	refuse(huge_ring_ref, "gref above 32 bits");
 	refuse(unmappable_ring, "unmappable gref");
 	refuse(readonly_ring, "read-only ring");
+	refuse(foreign_ring, "ring granted to another domain");
+	refuse(revoked_ring, "ring grant revoked");
 	refuse(half_split, "split channel half given");
 	refuse(same_split, "split channels identical");
 	refuse(unbindable_port, "port not bindable");
@@ -747,6 +815,397 @@ test_paths_and_mac(void)
 	fake_hv_free(E.f);
 }
 
+/* libxl's attach: one transaction re-creating both directories. */
+static void
+attach(const char *fe, const char *mac)
+{
+	fake_xs_rm(E.f, fe);
+	put(fe, "backend", BE);
+	put(fe, "backend-id", "0");
+	put(fe, "handle", "0");
+	put(fe, "mac", mac);
+	put(fe, "state", "1");
+	fake_xs_rm(E.f, BE);
+	put(BE, "frontend", fe);
+	put(BE, "frontend-id", "7");
+	put(BE, "online", "1");
+	put(BE, "state", "1");
+	put(BE, "mac", mac);
+	put(BE, "handle", "0");
+	put(BE, "hotplug-status", "");
+}
+
+static bool
+is(const char *path, const char *val)
+{
+	const char *v = get(path);
+
+	return v != NULL && strcmp(v, val) == 0;
+}
+
+static void
+create_bare(void)
+{
+	struct xnb_vif_conf conf = {
+		.domid = FAKE_DOMID, .devid = 0, .max_queues = 2,
+		.cb = &cb, .cb_arg = &E,
+	};
+
+	conf.hv = &E.f->hv;
+	E.vif = xnb_vif_create(&conf);
+	CHECK(E.vif != NULL);
+}
+
+/* dpdk-testpmd --vdev net_xen0,domid=7 first, xl network-attach after. */
+static void
+test_created_before_attach(void)
+{
+	uint8_t mac[6];
+
+	memset(&E, 0, sizeof(E));
+	E.f = fake_hv_new();
+	create_bare();
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK_EQ(xnb_vif_mac(E.vif, mac), -ENOENT);
+	/* An MTU before there is a frontend device: not created for it. */
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, 9000), 0);
+	CHECK(is(BE "/mtu", "9000"));
+	CHECK(get(FE "/mtu") == NULL);
+	CHECK(get(FE "/state") == NULL);
+
+	attach(FE, "00:16:3e:00:00:01");
+	CHECK_EQ(be_state(), XNB_XB_INITIALISING); /* libxl waits */
+	CHECK(get(BE "/feature-sg") == NULL);
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK(is(BE "/feature-sg", "1"));
+	CHECK(is(BE "/feature-rx-copy", "1"));
+	CHECK(is(BE "/multi-queue-max-queues", "2"));
+	CHECK(is(BE "/mtu", "9000"));
+	CHECK(is(FE "/mtu", "9000"));
+	CHECK(is(FE "/state", "1"));
+	CHECK_EQ(xnb_vif_mac(E.vif, mac), 0);
+	CHECK(memcmp(mac, "\x00\x16\x3e\x00\x00\x01", 6) == 0);
+	CHECK_EQ(E.mac_changes, 1);
+	CHECK(strcmp(xnb_vif_frontend_path(E.vif), FE) == 0);
+	CHECK(!xnb_vif_removed(E.vif));
+
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	CHECK_EQ(E.link_up, 1);
+	CHECK_EQ(E.link_down, 0);
+	CHECK(strcmp(E.events, "MU") == 0);
+	env_teardown();
+}
+
+/* The toolstack writes the device while the vif's probe is under way:
+ * the probe is retried on the new keys, never answers the old ones. */
+static void
+toolstack_commits(struct fake_hv *f)
+{
+	CHECK(f == E.f);
+	attach(FE, "00:16:3e:00:00:02");
+	f->txn_eagain = 1; /* our transaction read what changed */
+}
+
+static void
+test_probe_races_attach(void)
+{
+	uint8_t mac[6];
+
+	memset(&E, 0, sizeof(E));
+	E.f = fake_hv_new();
+	E.f->txn_hook = toolstack_commits;
+	create_bare();
+	CHECK(E.f->txn_hook == NULL);
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK(is(BE "/feature-sg", "1"));
+	CHECK_EQ(xnb_vif_mac(E.vif, mac), 0);
+	CHECK(memcmp(mac, "\x00\x16\x3e\x00\x00\x02", 6) == 0);
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK_EQ(E.mac_changes, 0); /* known at create already */
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	env_teardown();
+}
+
+/* network-detach, then network-attach of the same device, to an owner
+ * that keeps the vif. */
+static void
+test_detach_attach(void)
+{
+	uint8_t mac[6];
+
+	env_open(2, true);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(E.link_up, 1);
+	/* libxl: Closing + offline, wait for Closed, remove. */
+	fake_xs_set(E.f, BE "/online", "0");
+	fake_xs_set(E.f, BE "/state", "5");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CLOSING);
+	fe_state(XNB_XB_CLOSED);
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	CHECK(xnb_vif_removed(E.vif));
+	fake_xs_rm(E.f, FE);
+	fake_xs_rm(E.f, BE);
+	pump();
+	CHECK(get(BE "/state") == NULL);
+	/* Kept, not written into a device the toolstack removed. */
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, 1400), 0);
+	CHECK(get(BE "/mtu") == NULL);
+
+	/* Attached again, the toolstack naming another frontend path. */
+	attach(FE2, "00:16:3e:00:00:09");
+	pump();
+	CHECK(!xnb_vif_removed(E.vif));
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK(strcmp(xnb_vif_frontend_path(E.vif), FE2) == 0);
+	CHECK_EQ(xnb_vif_mac(E.vif, mac), 0);
+	CHECK(memcmp(mac, "\x00\x16\x3e\x00\x00\x09", 6) == 0);
+	CHECK_EQ(E.mac_changes, 1);
+	CHECK(is(BE "/feature-split-event-channels", "1"));
+	CHECK(is(BE "/mtu", "1400"));
+	CHECK(is(FE2 "/mtu", "1400"));
+	/* The watches moved: the old path means nothing now. */
+	CHECK_EQ(E.f->nr_watches, 4);
+	fake_xs_set(E.f, FE "/state", "4");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	frontend_keys_at(FE2, 1, true);
+	fe_state_at(FE2, XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	CHECK(xnb_vif_features(E.vif)->split_evtchn);
+	CHECK_EQ(E.link_up, 2);
+	CHECK(strcmp(E.events, "UDMU") == 0);
+	env_teardown();
+}
+
+/* By default REMOVE is final: the owner destroys the vif and creates a
+ * new one for the new device, which the old one must leave alone. */
+static void
+test_removed_is_final(void)
+{
+	env_setup(2);
+	fake_xs_set(E.f, BE "/online", "0");
+	pump();
+	CHECK(xnb_vif_removed(E.vif));
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	fake_xs_rm(E.f, FE);
+	fake_xs_rm(E.f, BE);
+	pump();
+	attach(FE, MAC);
+	pump();
+	CHECK(xnb_vif_removed(E.vif));
+	CHECK_EQ(be_state(), XNB_XB_INITIALISING);
+	CHECK(get(BE "/feature-sg") == NULL);
+	/* Its destruction writes nothing into the new device either. */
+	xnb_vif_destroy(E.vif);
+	E.vif = NULL;
+	CHECK_EQ(be_state(), XNB_XB_INITIALISING);
+	env_teardown();
+}
+
+/* Detach and attach while the control thread was busy: all the events
+ * come at once, and the stale connection must still go down first. */
+static void
+test_detach_attach_coalesced(void)
+{
+	env_setup(2);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(E.f->mapped, 2);
+	fake_xs_set(E.f, BE "/online", "0");
+	fake_xs_set(E.f, BE "/state", "5");
+	fake_xs_rm(E.f, FE);
+	fake_xs_rm(E.f, BE);
+	attach(FE, MAC);
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK(!xnb_vif_removed(E.vif));
+	CHECK_EQ(E.link_down, 1);
+	CHECK_EQ(E.f->mapped, 0);
+	CHECK_EQ(E.f->bound, 0);
+	CHECK_EQ(E.mac_changes, 0); /* the same MAC */
+	CHECK(is(BE "/feature-sg", "1"));
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	CHECK_EQ(E.link_up, 2);
+	CHECK(strcmp(E.events, "UDU") == 0);
+	env_teardown();
+}
+
+/* The frontend's events came while the device was removed (and were
+ * ignored): the reprobe reads its state instead of waiting for more. */
+static void
+test_reprobe_reads_frontend(void)
+{
+	env_open(2, true);
+	fake_xs_set(E.f, BE "/online", "0");
+	pump();
+	CHECK(xnb_vif_removed(E.vif));
+	frontend_keys(1, false);
+	fake_xs_set(E.f, FE "/state", "4");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	fake_xs_set(E.f, BE "/online", "1");
+	fake_xs_set(E.f, BE "/state", "1");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	CHECK_EQ(E.link_up, 1);
+	env_teardown();
+}
+
+/* A frontend left Closed by an earlier connection does not close a
+ * backend that waits for it; it reconnects when it starts again. */
+static void
+test_closed_frontend_left_over(void)
+{
+	struct xnb_vif_conf conf = {
+		.domid = FAKE_DOMID, .devid = 0, .cb = &cb, .cb_arg = &E,
+	};
+
+	memset(&E, 0, sizeof(E));
+	E.f = fake_hv_new();
+	toolstack();
+	fake_xs_set(E.f, FE "/state", "6");
+	conf.hv = &E.f->hv;
+	E.vif = xnb_vif_create(&conf);
+	CHECK(E.vif != NULL);
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	fe_state(XNB_XB_INITIALISING);
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	env_teardown();
+}
+
+/* "frontend" values that must not be followed (the default is used). */
+static void
+test_hostile_frontend_path(void)
+{
+	static const char *const bad[] = {
+		"", "/", "local/domain/7/device/vif/0", "/local/domain/7",
+		"/local/domain/7/", "/local/domain/70/device/vif/0",
+		"/local/domain/7//device/vif/0", "/local/domain/7/device/",
+		"/local/domain/7/../0/backend/vif/7/0",
+		"/local/domain/7/device/vif/0 ", "/local/domain/7/dev ice",
+		"/local/domain/0/backend/vif/7/0", "/local/domain/7/x\n",
+		"/local/domain/7/@introduceDomain",
+	};
+	static const char nul[] = "/local/domain/7/de\0vice/vif/0";
+	char big[400];
+	unsigned int i;
+
+	rte_log_set_level(xnb_logtype, RTE_LOG_CRIT);
+	env_setup(2);
+	for (i = 0; i <= RTE_DIM(bad) + 1; i++) {
+		if (i < RTE_DIM(bad)) {
+			fake_xs_set(E.f, BE "/frontend", "%s", bad[i]);
+		} else if (i == RTE_DIM(bad)) {
+			CHECK_EQ(E.f->hv.ops->xs_write(&E.f->hv,
+				XNB_XS_TXN_NULL, BE "/frontend", nul,
+				sizeof(nul) - 1), 0);
+		} else {
+			memset(big, 'a', sizeof(big));
+			memcpy(big, "/local/domain/7/", 16);
+			big[sizeof(big) - 1] = '\0';
+			fake_xs_set(E.f, BE "/frontend", "%s", big);
+		}
+		fake_xs_set(E.f, BE "/state", "1");
+		pump();
+		CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+		CHECK(strcmp(xnb_vif_frontend_path(E.vif), FE) == 0);
+	}
+	/* A plain path inside the guest is followed. */
+	fake_xs_set(E.f, BE "/frontend", FE2);
+	fake_xs_set(E.f, BE "/state", "1");
+	pump();
+	CHECK(strcmp(xnb_vif_frontend_path(E.vif), FE2) == 0);
+	CHECK_EQ(E.f->nr_watches, 4);
+	/* Garbage in the backend's own keys is no reprobe. */
+	fake_xs_set(E.f, BE "/state", "1x");
+	pump();
+	CHECK(is(BE "/state", "1x"));
+	fake_xs_set(E.f, BE "/state", "1");
+	fake_xs_set(E.f, BE "/online", "0");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	CHECK(xnb_vif_removed(E.vif));
+	env_teardown();
+	rte_log_set_level(xnb_logtype, RTE_LOG_NOTICE);
+}
+
+static void
+test_mtu(void)
+{
+	env_setup(2);
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, 0), -EINVAL);
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, XNB_VIF_MIN_MTU - 1), -EINVAL);
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, XNB_VIF_MAX_MTU + 1), -EINVAL);
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, UINT32_MAX), -EINVAL);
+	CHECK(get(BE "/mtu") == NULL);
+	CHECK(get(FE "/mtu") == NULL);
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, XNB_VIF_MIN_MTU), 0);
+	CHECK(is(BE "/mtu", "68"));
+	CHECK(is(FE "/mtu", "68"));
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, XNB_VIF_MAX_MTU), 0);
+	CHECK(is(BE "/mtu", "65517"));
+	CHECK(is(FE "/mtu", "65517"));
+	/* Connected: written at once as well. */
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, 1500), 0);
+	CHECK(is(FE "/mtu", "1500"));
+	CHECK(xnb_vif_connected(E.vif));
+	/* The guest's device is gone: nothing is created in its tree. */
+	fake_xs_rm(E.f, "/local/domain/7");
+	pump();
+	CHECK_EQ(xnb_vif_set_mtu(E.vif, 9000), 0);
+	CHECK(is(BE "/mtu", "9000"));
+	CHECK(get(FE "/mtu") == NULL);
+	CHECK(get(FE "/state") == NULL);
+	env_teardown();
+}
+
+/* The MAC is read again before each connection. */
+static void
+test_mac_at_connect(void)
+{
+	uint8_t mac[6];
+
+	env_setup(2);
+	fake_xs_set(E.f, BE "/mac", "00:16:3e:11:22:33");
+	pump();
+	CHECK_EQ(E.mac_changes, 0);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(E.mac_changes, 1);
+	CHECK(strcmp(E.events, "MU") == 0);
+	CHECK_EQ(xnb_vif_mac(E.vif, mac), 0);
+	CHECK(memcmp(mac, "\x00\x16\x3e\x11\x22\x33", 6) == 0);
+	/* Garbage from the toolstack: no MAC. */
+	fake_xs_set(E.f, BE "/mac", "00:16:3e:11:22:3g");
+	fe_state(XNB_XB_CLOSING);
+	fe_state(XNB_XB_CLOSED);
+	fe_state(XNB_XB_INITIALISING);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CONNECTED);
+	CHECK_EQ(E.mac_changes, 2);
+	CHECK_EQ(xnb_vif_mac(E.vif, mac), -ENOENT);
+	CHECK(strcmp(E.events, "MUDMU") == 0);
+	env_teardown();
+}
+
 int
 main(void)
 {
@@ -759,5 +1218,15 @@ main(void)
 	RUN(test_reconfigure_and_mcast);
 	RUN(test_ctrl_ring);
 	RUN(test_paths_and_mac);
+	RUN(test_created_before_attach);
+	RUN(test_probe_races_attach);
+	RUN(test_detach_attach);
+	RUN(test_detach_attach_coalesced);
+	RUN(test_removed_is_final);
+	RUN(test_reprobe_reads_frontend);
+	RUN(test_closed_frontend_left_over);
+	RUN(test_hostile_frontend_path);
+	RUN(test_mtu);
+	RUN(test_mac_at_connect);
 	return 0;
 }

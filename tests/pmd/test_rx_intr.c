@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rx queue interrupts of a net_xen port: sleep in rte_epoll_wait() until
+ * the guest sends, never spin, and never sleep through a frame that is
+ * already there. The net_xen PMD is linked in; EAL arguments come from the
+ * command line (a net_xen vdev whose guest sends EXPECT frames, slowly).
+ *   test_rx_intr EAL_ARGS... -- EXPECT
+ * Exit 0 when EXPECT frames arrived, no wait timed out (no lost wakeup)
+ * and the wakeups stayed in proportion to the frames (no fd left readable,
+ * which would turn the wait into a spin).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_eal.h>
+#include <rte_epoll.h>
+#include <rte_ethdev.h>
+#include <rte_interrupts.h>
+#include <rte_mbuf.h>
+
+#define NB_MBUFS 2048
+#define BURST 32
+/* Longest a frame may be late: the guest sends every few ms. */
+#define WAIT_MS 5000
+#define LINK_WAIT_S 20
+
+static int
+port_init(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf = { .intr_conf = { .rxq = 1 } };
+	struct rte_eth_link link;
+	int ret, i;
+
+	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(port, 0, 256, rte_socket_id(),
+					     NULL, mp);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(port, 0, 256, rte_socket_id(),
+					     NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	if (ret < 0) {
+		fprintf(stderr, "port setup: %s\n", rte_strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < LINK_WAIT_S * 10; i++) {
+		if (rte_eth_link_get_nowait(port, &link) == 0 &&
+		    link.link_status == RTE_ETH_LINK_UP)
+			return 0;
+		rte_delay_ms(100);
+	}
+	fprintf(stderr, "link never came up\n");
+	return -ETIMEDOUT;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rte_mbuf *pkts[BURST];
+	struct rte_epoll_event ev;
+	struct rte_mempool *mp;
+	unsigned long expect, got = 0, sleeps = 0;
+	uint16_t port = 0, n;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "rte_eal_init failed\n");
+		return 2;
+	}
+	argc -= ret;
+	argv += ret;
+	if (argc != 2 || (expect = strtoul(argv[1], NULL, 10)) == 0) {
+		fprintf(stderr, "usage: test_rx_intr EAL_ARGS -- EXPECT\n");
+		return 2;
+	}
+	if (rte_eth_dev_count_avail() != 1) {
+		fprintf(stderr, "want exactly one port\n");
+		return 1;
+	}
+	mp = rte_pktmbuf_pool_create("rx_intr", NB_MBUFS, 0, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE,
+				     rte_socket_id());
+	if (mp == NULL || port_init(port, mp) < 0)
+		return 1;
+	ret = rte_eth_dev_rx_intr_ctl_q(port, 0, RTE_EPOLL_PER_THREAD,
+					RTE_INTR_EVENT_ADD, NULL);
+	if (ret < 0) {
+		fprintf(stderr, "rx_intr_ctl_q: %s\n", rte_strerror(-ret));
+		return 1;
+	}
+	while (got < expect) {
+		/* Drain, then arm and sleep: the PMD must wake us for frames
+		 * that arrive (or already arrived) after the last burst. */
+		while ((n = rte_eth_rx_burst(port, 0, pkts, BURST)) > 0) {
+			got += n;
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+		if (got >= expect)
+			break;
+		ret = rte_eth_dev_rx_intr_enable(port, 0);
+		if (ret < 0) {
+			fprintf(stderr, "intr_enable: %s\n", rte_strerror(-ret));
+			return 1;
+		}
+		ret = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, WAIT_MS);
+		rte_eth_dev_rx_intr_disable(port, 0);
+		if (ret <= 0) {
+			fprintf(stderr, "no wakeup within %d ms after %lu of "
+				"%lu frames\n", WAIT_MS, got, expect);
+			return 1;
+		}
+		sleeps++;
+	}
+	printf("{\"frames\":%lu,\"sleeps\":%lu}\n", got, sleeps);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	if (sleeps > 4 * expect) {
+		fprintf(stderr, "%lu wakeups for %lu frames: spinning\n",
+			sleeps, expect);
+		return 1;
+	}
+	return 0;
+}
