@@ -489,6 +489,59 @@ free_vif:
 	return NULL;
 }
 
+/*
+ * Closed at destroy, in one transaction with reading the state: when it
+ * reads Initialising (or is gone), the toolstack has re-created the device
+ * since this vif last probed it, and its owner (xennetd) probes a new vif
+ * for it; the dying one must not close that device under it.
+ */
+static int
+write_final_state_once(struct xnb_vif *vif, const char *path)
+{
+	const struct xnb_hv_ops *ops = vif->hv->ops;
+	unsigned int len;
+	xnb_xs_txn_t t;
+	char *v;
+	int ret;
+
+	t = ops->xs_transaction_start(vif->hv);
+	if (t == XNB_XS_TXN_NULL)
+		return errno != 0 ? -errno : -EIO;
+	v = ops->xs_read(vif->hv, t, path, &len);
+	if (v == NULL || (len == 1 && v[0] == '0' + XNB_XB_INITIALISING)) {
+		free(v);
+		ops->xs_transaction_end(vif->hv, t, true);
+		return 0;
+	}
+	free(v);
+	ret = xnb_xs_printf(vif->hv, t, path, "%d", XNB_XB_CLOSED);
+	if (ret < 0) {
+		ops->xs_transaction_end(vif->hv, t, true);
+		return ret;
+	}
+	return ops->xs_transaction_end(vif->hv, t, false);
+}
+
+static void
+write_final_state(struct xnb_vif *vif)
+{
+	char path[XNB_VIF_PATH_LEN];
+	unsigned int tries;
+	int ret;
+
+	vif->sm.be = XNB_XB_CLOSED;
+	if (vif->be_gone || xnb_vif_path_join(path, vif->be_path, "state") < 0)
+		return;
+	for (tries = 1; ; tries++) {
+		ret = write_final_state_once(vif, path);
+		if (ret != -EAGAIN || tries == XNB_VIF_TXN_RETRIES)
+			break;
+	}
+	if (ret < 0)
+		XNB_LOG(ERR, "vif %u.%u: cannot write state Closed: %s",
+			vif->domid, vif->devid, strerror(-ret));
+}
+
 void
 xnb_vif_destroy(struct xnb_vif *vif)
 {
@@ -502,10 +555,8 @@ xnb_vif_destroy(struct xnb_vif *vif)
 			vif->cb.link_change(vif->cb_arg, false);
 	}
 	disconnect(vif);
-	if (vif->sm.be != XNB_XB_CLOSED && vif->sm.be != XNB_XB_INITIALISING) {
-		vif->sm.be = XNB_XB_CLOSED;
-		write_state(vif);
-	}
+	if (vif->sm.be != XNB_XB_CLOSED && vif->sm.be != XNB_XB_INITIALISING)
+		write_final_state(vif);
 	free_vif(vif);
 }
 

@@ -117,8 +117,10 @@ struct xnb_vif_features {
  * usual). NULL + errno.
  */
 struct xnb_vif *xnb_vif_create(const struct xnb_vif_conf *conf);
-/* Disconnect (gates closed first), write Closed, unwatch, free. The
- * caller must have drained the queues' backlogs (xnb_rxq_drain). */
+/* Disconnect (gates closed first), write Closed (unless the backend
+ * "state" reads Initialising: a device the toolstack re-created, not this
+ * vif's), unwatch, free. The caller must have drained the queues'
+ * backlogs (xnb_rxq_drain). */
 void xnb_vif_destroy(struct xnb_vif *vif);
 
 /*

@@ -20,6 +20,7 @@ static const char *const eth_xen_valid_args[] = {
 	ETH_XEN_ARG_COPY_THRESHOLD,
 	ETH_XEN_ARG_MAC,
 	ETH_XEN_ARG_BACKLOG,
+	ETH_XEN_ARG_REVIVE,
 	NULL,
 };
 
@@ -128,6 +129,22 @@ eth_xen_arg_backlog(const char *key __rte_unused, const char *value,
 }
 
 static int
+eth_xen_arg_revive(const char *key __rte_unused, const char *value,
+		   void *opaque)
+{
+	struct eth_xen_args *args = opaque;
+	uint64_t v;
+
+	if (eth_xen_parse_uint(value, 0, 1, &v) < 0) {
+		ETH_XEN_LOG(ERR, "bad %s '%s': want 0 or 1",
+			    ETH_XEN_ARG_REVIVE, value ? value : "");
+		return -EINVAL;
+	}
+	args->revive = v == 1;
+	return 0;
+}
+
+static int
 eth_xen_arg_hv(const char *key __rte_unused, const char *value, void *opaque)
 {
 	struct eth_xen_args *args = opaque;
@@ -205,6 +222,7 @@ eth_xen_args_parse(const char *name, const char *params,
 		{ ETH_XEN_ARG_COPY_THRESHOLD, eth_xen_arg_copy_threshold },
 		{ ETH_XEN_ARG_MAC, eth_xen_arg_mac },
 		{ ETH_XEN_ARG_BACKLOG, eth_xen_arg_backlog },
+		{ ETH_XEN_ARG_REVIVE, eth_xen_arg_revive },
 	};
 	struct rte_kvargs *kvlist;
 	const char *env;
@@ -214,6 +232,7 @@ eth_xen_args_parse(const char *name, const char *params,
 	memset(args, 0, sizeof(*args));
 	args->queues = ETH_XEN_DEFAULT_QUEUES;
 	args->copy_threshold = ETH_XEN_DEFAULT_COPY_THRESHOLD;
+	args->revive = true;
 	snprintf(args->hv, sizeof(args->hv), "xen");
 
 	if (params == NULL || params[0] == '\0') {
@@ -225,7 +244,7 @@ eth_xen_args_parse(const char *name, const char *params,
 	if (kvlist == NULL) {
 		ETH_XEN_LOG(ERR, "%s: cannot parse devargs '%s' (valid keys: "
 			    "domid, devid, queues, hv, simdir, "
-			    "copy_threshold, mac, backlog)",
+			    "copy_threshold, mac, backlog, revive)",
 			    name, params);
 		return -EINVAL;
 	}

@@ -17,6 +17,7 @@
 #define ETH_XEN_ARG_COPY_THRESHOLD "copy_threshold"
 #define ETH_XEN_ARG_MAC "mac"
 #define ETH_XEN_ARG_BACKLOG "backlog"
+#define ETH_XEN_ARG_REVIVE "revive"
 
 /* Queues advertised in multi-queue-max-queues when queues= is not given. */
 #define ETH_XEN_DEFAULT_QUEUES 1
@@ -38,6 +39,9 @@ struct eth_xen_args {
 	char hv[8];
 	char simdir[PATH_MAX];
 	bool has_mac;
+	/* Keep serving the vif across detach + attach (default); 0 when
+	 * the application owns that (xennetd: one port per device). */
+	bool revive;
 	struct rte_ether_addr mac;
 };
 

@@ -79,8 +79,9 @@ static const struct xnb_vif_cb eth_xen_vif_cb = {
 	.mac_change = eth_xen_mac_change,
 };
 
-/* The port outlives the toolstack's device: a detach leaves it waiting
- * (link down) for an attach of the same vif. Say so, once each way. */
+/* With revive=1 the port outlives the toolstack's device: a detach leaves
+ * it waiting (link down) for an attach of the same vif. Say so, once each
+ * way. */
 static void
 eth_xen_check_removed(struct eth_xen_internals *in)
 {
@@ -90,9 +91,10 @@ eth_xen_check_removed(struct eth_xen_internals *in)
 		return;
 	in->removed = removed;
 	ETH_XEN_LOG(NOTICE, "port %u: vif %u.%u %s", in->dev->data->port_id,
-		    in->args.domid, in->args.devid, removed ?
+		    in->args.domid, in->args.devid, !removed ?
+		    "created again by the toolstack" : in->args.revive ?
 		    "removed by the toolstack, waiting for it to come back" :
-		    "created again by the toolstack");
+		    "removed by the toolstack (revive=0: for good)");
 }
 
 static int
@@ -533,9 +535,10 @@ eth_xen_vif_open(struct eth_xen_internals *in)
 		.backlog = in->args.backlog,
 		.cb = &eth_xen_vif_cb,
 		.cb_arg = in,
-		/* The port outlives a detach: serve the vif when the
-		 * toolstack attaches it again. */
-		.revive = true,
+		/* revive=1: the port outlives a detach and serves the vif
+		 * when the toolstack attaches it again; revive=0: the
+		 * application removes the port and probes a new one. */
+		.revive = in->args.revive,
 	};
 	uint16_t i;
 	int ret;
@@ -676,4 +679,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_xen,
 	ETH_XEN_ARG_SIMDIR "=<path> "
 	ETH_XEN_ARG_COPY_THRESHOLD "=<0..4096> "
 	ETH_XEN_ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
-	ETH_XEN_ARG_BACKLOG "=<1..65536>");
+	ETH_XEN_ARG_BACKLOG "=<1..65536> "
+	ETH_XEN_ARG_REVIVE "=0|1");

@@ -273,9 +273,12 @@ xd_vif_attach(const struct xd_vif_params *vp)
 	int ret;
 
 	snprintf(name, sizeof(name), "net_xen%u_%u", vp->domid, vp->devid);
+	/* revive=0: the daemon owns re-attach (a removed device loses its
+	 * port, a new device gets a new one); a port following the device
+	 * too would race the daemon for it. */
 	ret = snprintf(devargs, sizeof(devargs),
-		       "%s,domid=%u,devid=%u,queues=%u,hv=%s%s%s", name,
-		       vp->domid, vp->devid, vp->queues, vp->hv,
+		       "%s,domid=%u,devid=%u,queues=%u,revive=0,hv=%s%s%s",
+		       name, vp->domid, vp->devid, vp->queues, vp->hv,
 		       vp->sim_dir != NULL ? ",simdir=" : "",
 		       vp->sim_dir != NULL ? vp->sim_dir : "");
 	if (ret < 0 || ret >= (int)sizeof(devargs))

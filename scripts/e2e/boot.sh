@@ -43,6 +43,7 @@ for f in "$E2E_IMAGES/xen.elf" "$E2E_IMAGES/vmlinuz" "$E2E_IMAGES/dom0-stage1.gz
 		"$E2E_ROOTFS/var/lib/xnb-e2e/guest.gz" "$E2E_STAMPS/images"; do
 	[ -e "$f" ] || e2e_skip "the lab is not set up ($f missing): run scripts/e2e/setup.sh"
 done
+[ "$(id -u)" = 0 ] || e2e_skip "root is needed: the dom0 rootfs is root's (9p passthrough, chroot)"
 command -v qemu-system-x86_64 >/dev/null || e2e_skip "qemu-system-x86_64 not installed: run scripts/e2e/setup.sh"
 
 # What the group needs from the build ("# e2e-needs: pmd xennetd").

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Sourced by the scenario groups in the lab's dom0. A group reports each
 # scenario with `result PASS|FAIL|SKIP <name> <detail>`; the host turns
-# out/results into the test verdict (any FAIL fails, no result fails).
+# out/results into the test verdict (any FAIL fails, then any SKIP skips;
+# no result at all fails).
 here=/opt/xnb-e2e
 out=$here/out
 run=/run/xnb-e2e
