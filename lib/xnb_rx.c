@@ -168,6 +168,27 @@ xnb_rxq_detach(struct xnb_rxq *rxq)
 	memset(&rxq->ring, 0, sizeof(rxq->ring));
 }
 
+int
+xnb_rxq_ring_info(const struct xnb_rxq *rxq, struct xnb_ring_info *info)
+{
+	const volatile netif_rx_sring_t *s;
+
+	memset(info, 0, sizeof(*info));
+	info->backlog = __atomic_load_n(&rxq->bl_tail, __ATOMIC_RELAXED) -
+		__atomic_load_n(&rxq->bl_head, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&rxq->attached, __ATOMIC_ACQUIRE))
+		return -ENOTCONN;
+	s = rxq->ring.sring;
+	info->req_prod = s->req_prod;
+	info->req_event = s->req_event;
+	info->rsp_prod = s->rsp_prod;
+	info->rsp_event = s->rsp_event;
+	info->req_cons = __atomic_load_n(&rxq->ring.req_cons, __ATOMIC_RELAXED);
+	info->rsp_prod_pvt = __atomic_load_n(&rxq->ring.rsp_prod_pvt,
+					     __ATOMIC_RELAXED);
+	return 0;
+}
+
 bool
 xnb_rxq_failed(const struct xnb_rxq *rxq)
 {

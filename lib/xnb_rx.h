@@ -29,6 +29,7 @@
 #include "xnb_hv.h"
 #include "xnb_ring.h"
 #include "xnb_stats.h"
+#include "xnb_tx.h" /* struct xnb_ring_info */
 
 struct xnb_mcast;
 struct xnb_rxq;
@@ -132,6 +133,10 @@ uint32_t xnb_rxq_backlog(const struct xnb_rxq *rxq);
 /* Release every backlogged cookie (counted drop_backlog). */
 void xnb_rxq_drain(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops,
 		   void *arg);
+
+/* As xnb_txq_ring_info(), with info->backlog = xnb_rxq_backlog() (filled
+ * also when detached: the backlog survives a reconnect). */
+int xnb_rxq_ring_info(const struct xnb_rxq *rxq, struct xnb_ring_info *info);
 
 bool xnb_rxq_failed(const struct xnb_rxq *rxq);
 

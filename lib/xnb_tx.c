@@ -125,6 +125,25 @@ xnb_txq_detach(struct xnb_txq *txq)
 	memset(&txq->ring, 0, sizeof(txq->ring));
 }
 
+int
+xnb_txq_ring_info(const struct xnb_txq *txq, struct xnb_ring_info *info)
+{
+	const volatile netif_tx_sring_t *s;
+
+	memset(info, 0, sizeof(*info));
+	if (!__atomic_load_n(&txq->attached, __ATOMIC_ACQUIRE))
+		return -ENOTCONN;
+	s = txq->ring.sring;
+	info->req_prod = s->req_prod;
+	info->req_event = s->req_event;
+	info->rsp_prod = s->rsp_prod;
+	info->rsp_event = s->rsp_event;
+	info->req_cons = __atomic_load_n(&txq->ring.req_cons, __ATOMIC_RELAXED);
+	info->rsp_prod_pvt = __atomic_load_n(&txq->ring.rsp_prod_pvt,
+					     __ATOMIC_RELAXED);
+	return 0;
+}
+
 bool
 xnb_txq_failed(const struct xnb_txq *txq)
 {

@@ -59,6 +59,19 @@ struct xnb_tx_pkt {
 	uint32_t hash;      /* guest-computed flow hash if XNB_TX_F_HASH */
 };
 
+/*
+ * A snapshot of a ring's indices (xnb_txq_ring_info, xnb_rxq_ring_info).
+ * The shared ones are read from the guest's page, the private ones are the
+ * backend's own (req_cons: next request to take; rsp_prod_pvt: responses
+ * written, not necessarily pushed).
+ */
+struct xnb_ring_info {
+	uint32_t req_prod, req_event;   /* shared, guest-written */
+	uint32_t rsp_prod, rsp_event;   /* shared */
+	uint32_t req_cons, rsp_prod_pvt; /* backend private */
+	uint32_t backlog;               /* Rx only: frames waiting (else 0) */
+};
+
 struct xnb_tx_ops {
 	/*
 	 * Supply buffers for pkt: fill segs[0 .. max_segs) with local buffers
@@ -118,6 +131,15 @@ bool xnb_txq_arm(struct xnb_txq *txq);
 
 /* True once the guest broke the protocol on this connection. */
 bool xnb_txq_failed(const struct xnb_txq *txq);
+
+/*
+ * Fill *info from the attached ring; -ENOTCONN (and *info zeroed) when
+ * detached. Callable from a non-datapath thread while an lcore polls: the
+ * values are a racy snapshot (each index read once, not all at the same
+ * instant). The caller must keep the ring mapped meanwhile (hold off
+ * detach, e.g. by running on the vif's control thread or under its lock).
+ */
+int xnb_txq_ring_info(const struct xnb_txq *txq, struct xnb_ring_info *info);
 
 const struct xnb_tx_stats *xnb_txq_stats(const struct xnb_txq *txq);
 

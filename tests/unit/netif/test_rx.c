@@ -504,6 +504,51 @@ test_backlog(void)
 }
 
 static void
+test_ring_info(void)
+{
+	struct xnb_ring_info ri;
+	struct pkt *k[3];
+	unsigned int i;
+
+	env_setup(50, 4, features(true, false, 0, true, false));
+	memset(&ri, 0xa5, sizeof(ri));
+	CHECK_EQ(xnb_rxq_ring_info(E.rxq, &ri), 0);
+	CHECK_EQ(ri.req_prod, 50);
+	CHECK_EQ(ri.req_event, 51);
+	CHECK_EQ(ri.rsp_prod, 50);
+	CHECK_EQ(ri.rsp_event, 51);
+	CHECK_EQ(ri.req_cons, 50);
+	CHECK_EQ(ri.rsp_prod_pvt, 50);
+	CHECK_EQ(ri.backlog, 0);
+	for (i = 0; i < 3; i++)
+		k[i] = mkpkt(100, i);
+	post(2);
+	CHECK_EQ(xmit(k, 3), 3);
+	CHECK_EQ(xnb_rxq_ring_info(E.rxq, &ri), 0);
+	CHECK_EQ(ri.req_prod, 52);
+	CHECK_EQ(ri.req_cons, 52);
+	CHECK_EQ(ri.rsp_prod_pvt, 52);
+	CHECK_EQ(ri.rsp_prod, 52);
+	CHECK_EQ(ri.backlog, 1);
+	/* Hostile shared indices are only reported. */
+	E.front.sring->req_prod = 0xfffffff0u;
+	E.front.sring->rsp_event = 9;
+	CHECK_EQ(xnb_rxq_ring_info(E.rxq, &ri), 0);
+	CHECK_EQ(ri.req_prod, 0xfffffff0u);
+	CHECK_EQ(ri.rsp_event, 9);
+	CHECK_EQ(ri.req_cons, 52);
+	CHECK_EQ(E.fatal_calls, 0);
+	/* Detached: no ring, but the backlog still waits. */
+	xnb_rxq_detach(E.rxq);
+	memset(&ri, 0xa5, sizeof(ri));
+	CHECK_EQ(xnb_rxq_ring_info(E.rxq, &ri), -ENOTCONN);
+	CHECK_EQ(ri.req_prod, 0);
+	CHECK_EQ(ri.req_cons, 0);
+	CHECK_EQ(ri.backlog, 1);
+	env_teardown();
+}
+
+static void
 test_grant_errors(void)
 {
 	netif_rx_response_t *r;
@@ -677,6 +722,7 @@ main(void)
 	RUN(test_sizes);
 	RUN(test_backlog);
 	RUN(test_grant_errors);
+	RUN(test_ring_info);
 	RUN(test_mcast_filter);
 	RUN(test_wrap_and_notify);
 	RUN(test_overfull_and_detached);

@@ -755,6 +755,53 @@ test_notify_and_arm(void)
 }
 
 static void
+test_ring_info(void)
+{
+	struct xnb_ring_info ri;
+	void *c[4];
+
+	env_setup(100);
+	memset(&ri, 0xa5, sizeof(ri));
+	CHECK_EQ(xnb_txq_ring_info(E.txq, &ri), 0);
+	CHECK_EQ(ri.req_prod, 100);
+	CHECK_EQ(ri.req_event, 101);
+	CHECK_EQ(ri.rsp_prod, 100);
+	CHECK_EQ(ri.rsp_event, 101);
+	CHECK_EQ(ri.req_cons, 100);
+	CHECK_EQ(ri.rsp_prod_pvt, 100);
+	CHECK_EQ(ri.backlog, 0);
+	/* Two of three frames get buffers: the third stays on the ring. */
+	E.nobuf_after = 2;
+	req(E.data_gref[0], 0, 0, 1, 60);
+	req(E.data_gref[0], 0, 0, 2, 60);
+	req(E.data_gref[0], 0, 0, 3, 60);
+	push();
+	CHECK_EQ(recv(c, 4), 2);
+	free_all(c, 2);
+	CHECK_EQ(xnb_txq_ring_info(E.txq, &ri), 0);
+	CHECK_EQ(ri.req_prod, 103);
+	CHECK_EQ(ri.req_cons, 102);
+	CHECK_EQ(ri.rsp_prod_pvt, 102);
+	CHECK_EQ(ri.rsp_prod, 102);
+	/* A hostile req_prod is reported as is, nothing else happens. */
+	E.front.sring->req_prod = 0xdeadbeefu;
+	E.front.sring->rsp_event = 7;
+	CHECK_EQ(xnb_txq_ring_info(E.txq, &ri), 0);
+	CHECK_EQ(ri.req_prod, 0xdeadbeefu);
+	CHECK_EQ(ri.rsp_event, 7);
+	CHECK_EQ(ri.req_cons, 102);
+	CHECK_EQ(E.fatal_calls, 0);
+	/* Detached: no ring to read. */
+	xnb_txq_detach(E.txq);
+	memset(&ri, 0xa5, sizeof(ri));
+	CHECK_EQ(xnb_txq_ring_info(E.txq, &ri), -ENOTCONN);
+	CHECK_EQ(ri.req_prod, 0);
+	CHECK_EQ(ri.req_cons, 0);
+	CHECK_EQ(ri.rsp_prod_pvt, 0);
+	env_teardown();
+}
+
+static void
 test_nobuf(void)
 {
 	void *c[8];
@@ -847,6 +894,7 @@ main(void)
 	RUN(test_wraparound);
 	RUN(test_notify_and_arm);
 	RUN(test_nobuf);
+	RUN(test_ring_info);
 	RUN(test_garbage);
 	return 0;
 }
