@@ -138,9 +138,12 @@ xnb_txq_ring_info(const struct xnb_txq *txq, struct xnb_ring_info *info)
 	info->req_event = s->req_event;
 	info->rsp_prod = s->rsp_prod;
 	info->rsp_event = s->rsp_event;
-	info->req_cons = __atomic_load_n(&txq->ring.req_cons, __ATOMIC_RELAXED);
+	/* Read in the reverse of the datapath's update order (rsp_prod,
+	 * then rsp_prod_pvt, then req_cons) so the snapshot keeps
+	 * rsp_prod <= rsp_prod_pvt <= req_cons. */
 	info->rsp_prod_pvt = __atomic_load_n(&txq->ring.rsp_prod_pvt,
-					     __ATOMIC_RELAXED);
+					     __ATOMIC_ACQUIRE);
+	info->req_cons = __atomic_load_n(&txq->ring.req_cons, __ATOMIC_ACQUIRE);
 	return 0;
 }
 

@@ -560,6 +560,19 @@ xnb_vif_destroy(struct xnb_vif *vif)
 	free_vif(vif);
 }
 
+int
+xnb_vif_close(struct xnb_vif *vif)
+{
+	/* Never probed (no device yet) or already done: nothing to say. */
+	if (vif->sm.removed || vif->sm.be == XNB_XB_INITIALISING)
+		return 0;
+	/* The same path as the toolstack asking us to close (backend
+	 * Closing or online=0): Closed at once when no frontend is there to
+	 * answer, and no reconnect afterwards. */
+	vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_OFFLINE, 0));
+	return vif->sm.be == XNB_XB_CLOSED ? 0 : -EINPROGRESS;
+}
+
 static void
 on_frontend_state(struct xnb_vif *vif)
 {

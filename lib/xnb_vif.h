@@ -124,6 +124,20 @@ struct xnb_vif *xnb_vif_create(const struct xnb_vif_conf *conf);
 void xnb_vif_destroy(struct xnb_vif *vif);
 
 /*
+ * Graceful close, as Linux netback on unbind: link down (gates closed
+ * first), disconnect and write Closing, so that the frontend closes too;
+ * the vif writes Closed once the frontend is Closed or gone (seen through
+ * the watch events the owner keeps feeding). Non-blocking: returns 0 when
+ * the backend is Closed already (nothing to wait for), -EINPROGRESS while
+ * it waits for the frontend. The owner bounds the wait itself, polling
+ * xnb_vif_state() == XNB_XB_CLOSED, then calls xnb_vif_destroy(), which
+ * writes Closed anyway. From then on the vif serves no frontend (as a
+ * device the toolstack took offline: xnb_vif_removed() is true once
+ * Closed) unless the toolstack re-creates the device (conf.revive).
+ */
+int xnb_vif_close(struct xnb_vif *vif);
+
+/*
  * A watch event read from the hv. -ENOENT when token is not this vif's;
  * otherwise 0 (or -errno on a xenstore failure). Drives the state machine.
  */

@@ -21,6 +21,10 @@
  * XNB_TX_MAX_SEGS segments. */
 #define ETH_XEN_MIN_RX_BUF_SIZE 1024u
 #define ETH_XEN_MAX_RX_PKTLEN XNB_RX_MAX_LEN
+/* dev_close of a port with a live guest: how long the frontend may take
+ * to answer Closing, and how often to look. */
+#define ETH_XEN_CLOSE_TIMEOUT_MS 1000
+#define ETH_XEN_CLOSE_POLL_MS 10
 
 struct eth_xen_internals;
 
@@ -77,6 +81,9 @@ struct eth_xen_internals {
 	 * to the application; the toolstack's device is gone. */
 	bool lsc_pending;
 	bool removed;
+	/* We asked the vif to close (rte_pmd_xen_close, dev_close): its
+	 * "removed" is ours, not the toolstack's. */
+	bool closing;
 	/* Datapath asked for xnb_vif_fatal() (set on an lcore). */
 	uint32_t fatal_pending;
 	struct eth_xen_guest_rx guest_rx[ETH_XEN_MAX_QUEUES];

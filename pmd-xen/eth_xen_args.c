@@ -17,7 +17,6 @@ static const char *const eth_xen_valid_args[] = {
 	ETH_XEN_ARG_QUEUES,
 	ETH_XEN_ARG_HV,
 	ETH_XEN_ARG_SIMDIR,
-	ETH_XEN_ARG_COPY_THRESHOLD,
 	ETH_XEN_ARG_MAC,
 	ETH_XEN_ARG_BACKLOG,
 	ETH_XEN_ARG_REVIVE,
@@ -90,24 +89,6 @@ eth_xen_arg_queues(const char *key __rte_unused, const char *value,
 		return -EINVAL;
 	}
 	args->queues = v;
-	return 0;
-}
-
-static int
-eth_xen_arg_copy_threshold(const char *key __rte_unused, const char *value,
-			   void *opaque)
-{
-	struct eth_xen_args *args = opaque;
-	uint64_t v;
-
-	if (eth_xen_parse_uint(value, 0, ETH_XEN_DEFAULT_COPY_THRESHOLD,
-			       &v) < 0) {
-		ETH_XEN_LOG(ERR, "bad %s '%s': want bytes 0..%u",
-			    ETH_XEN_ARG_COPY_THRESHOLD, value ? value : "",
-			    ETH_XEN_DEFAULT_COPY_THRESHOLD);
-		return -EINVAL;
-	}
-	args->copy_threshold = v;
 	return 0;
 }
 
@@ -219,7 +200,6 @@ eth_xen_args_parse(const char *name, const char *params,
 		{ ETH_XEN_ARG_QUEUES, eth_xen_arg_queues },
 		{ ETH_XEN_ARG_HV, eth_xen_arg_hv },
 		{ ETH_XEN_ARG_SIMDIR, eth_xen_arg_simdir },
-		{ ETH_XEN_ARG_COPY_THRESHOLD, eth_xen_arg_copy_threshold },
 		{ ETH_XEN_ARG_MAC, eth_xen_arg_mac },
 		{ ETH_XEN_ARG_BACKLOG, eth_xen_arg_backlog },
 		{ ETH_XEN_ARG_REVIVE, eth_xen_arg_revive },
@@ -231,7 +211,6 @@ eth_xen_args_parse(const char *name, const char *params,
 
 	memset(args, 0, sizeof(*args));
 	args->queues = ETH_XEN_DEFAULT_QUEUES;
-	args->copy_threshold = ETH_XEN_DEFAULT_COPY_THRESHOLD;
 	args->revive = true;
 	snprintf(args->hv, sizeof(args->hv), "xen");
 
@@ -244,7 +223,7 @@ eth_xen_args_parse(const char *name, const char *params,
 	if (kvlist == NULL) {
 		ETH_XEN_LOG(ERR, "%s: cannot parse devargs '%s' (valid keys: "
 			    "domid, devid, queues, hv, simdir, "
-			    "copy_threshold, mac, backlog, revive)",
+			    "mac, backlog, revive)",
 			    name, params);
 		return -EINVAL;
 	}

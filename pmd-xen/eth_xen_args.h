@@ -14,7 +14,6 @@
 #define ETH_XEN_ARG_QUEUES "queues"
 #define ETH_XEN_ARG_HV "hv"
 #define ETH_XEN_ARG_SIMDIR "simdir"
-#define ETH_XEN_ARG_COPY_THRESHOLD "copy_threshold"
 #define ETH_XEN_ARG_MAC "mac"
 #define ETH_XEN_ARG_BACKLOG "backlog"
 #define ETH_XEN_ARG_REVIVE "revive"
@@ -28,13 +27,11 @@
  * default); beyond, frames are dropped and counted (XSA-392). */
 #define ETH_XEN_MAX_BACKLOG 65536
 /* Default: grant-copy everything (a fragment never exceeds one page). */
-#define ETH_XEN_DEFAULT_COPY_THRESHOLD 4096
 
 struct eth_xen_args {
 	uint16_t domid;
 	uint32_t devid;
 	uint16_t queues;
-	uint32_t copy_threshold;
 	uint32_t backlog;
 	char hv[8];
 	char simdir[PATH_MAX];

@@ -15,6 +15,7 @@
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
 #include <ethdev_vdev.h>
+#include <rte_cycles.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 
@@ -90,6 +91,8 @@ eth_xen_check_removed(struct eth_xen_internals *in)
 	if (removed == in->removed)
 		return;
 	in->removed = removed;
+	if (in->closing)
+		return;
 	ETH_XEN_LOG(NOTICE, "port %u: vif %u.%u %s", in->dev->data->port_id,
 		    in->args.domid, in->args.devid, !removed ?
 		    "created again by the toolstack" : in->args.revive ?
@@ -222,6 +225,36 @@ eth_xen_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+/*
+ * With the control lock held: let a live guest see an orderly disconnect
+ * (backend Closing, then Closed once the frontend closed), waiting up to
+ * ETH_XEN_CLOSE_TIMEOUT_MS with the lock released so the control thread
+ * feeds the frontend's state to the vif. After the bound xnb_vif_destroy()
+ * writes Closed anyway.
+ */
+static void
+eth_xen_close_gracefully(struct eth_xen_internals *in)
+{
+	uint64_t deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * ETH_XEN_CLOSE_TIMEOUT_MS / 1000;
+
+	in->closing = true;
+	if (xnb_vif_close(in->vif) == 0)
+		return;
+	while (xnb_vif_state(in->vif) != XNB_XB_CLOSED) {
+		if (rte_get_timer_cycles() >= deadline) {
+			ETH_XEN_LOG(NOTICE, "port %u: vif %u.%u: the guest did "
+				    "not close in %u ms",
+				    in->dev->data->port_id, in->args.domid,
+				    in->args.devid, ETH_XEN_CLOSE_TIMEOUT_MS);
+			return;
+		}
+		eth_xen_ctrl_unlock();
+		rte_delay_us_sleep(ETH_XEN_CLOSE_POLL_MS * 1000);
+		eth_xen_ctrl_lock();
+	}
+}
+
 static int
 eth_xen_dev_close(struct rte_eth_dev *dev)
 {
@@ -235,6 +268,8 @@ eth_xen_dev_close(struct rte_eth_dev *dev)
 		dev->data->dev_started = 0;
 	}
 	eth_xen_ctrl_lock();
+	if (xnb_vif_connected(in->vif))
+		eth_xen_close_gracefully(in);
 	eth_xen_ctrl_client_del(&in->client);
 	eth_xen_drain_backlogs(in);
 	/* Disconnects (gates first), unmaps, writes Closed. */
@@ -507,6 +542,73 @@ rte_pmd_xen_get_vif(uint16_t port_id, uint16_t *domid, uint32_t *devid)
 	return 0;
 }
 
+static void
+eth_xen_ring_index(const struct xnb_ring_info *ri,
+		   struct rte_pmd_xen_ring_index *ix)
+{
+	ix->req_prod = ri->req_prod;
+	ix->req_event = ri->req_event;
+	ix->rsp_prod = ri->rsp_prod;
+	ix->rsp_event = ri->rsp_event;
+	ix->req_cons = ri->req_cons;
+	ix->rsp_prod_pvt = ri->rsp_prod_pvt;
+}
+
+int
+rte_pmd_xen_ring_state(uint16_t port_id, uint16_t qid,
+		       struct rte_pmd_xen_ring_state *st)
+{
+	struct eth_xen_internals *in = eth_xen_port(port_id);
+	struct xnb_ring_info tx, rx;
+	struct xnb_queue *q;
+	int ret;
+
+	if (in == NULL)
+		return -ENOTSUP;
+	memset(st, 0, sizeof(*st));
+	/* Under the control lock the vif cannot unmap the rings. */
+	eth_xen_ctrl_lock();
+	if (in->vif == NULL) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (qid >= xnb_vif_max_queues(in->vif)) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	q = xnb_vif_queue(in->vif, qid);
+	ret = xnb_txq_ring_info(xnb_queue_txq(q), &tx);
+	if (xnb_rxq_ring_info(xnb_queue_rxq(q), &rx) < 0)
+		ret = -ENOTCONN;
+	st->rx_backlog = rx.backlog;
+	if (ret == 0) {
+		eth_xen_ring_index(&tx, &st->tx);
+		eth_xen_ring_index(&rx, &st->rx);
+	}
+unlock:
+	eth_xen_ctrl_unlock();
+	return ret;
+}
+
+int
+rte_pmd_xen_close(uint16_t port_id)
+{
+	struct eth_xen_internals *in = eth_xen_port(port_id);
+	int ret;
+
+	if (in == NULL)
+		return -ENOTSUP;
+	eth_xen_ctrl_lock();
+	if (in->vif == NULL) {
+		ret = -ENODEV;
+	} else {
+		in->closing = true;
+		ret = xnb_vif_close(in->vif);
+	}
+	eth_xen_ctrl_unlock();
+	return ret;
+}
+
 /* ---- probe / remove ---- */
 
 static void
@@ -593,10 +695,6 @@ eth_xen_probe(struct rte_vdev_device *vdev)
 	ret = eth_xen_args_parse(name, rte_vdev_device_args(vdev), &args);
 	if (ret < 0)
 		return ret;
-	if (args.copy_threshold != ETH_XEN_DEFAULT_COPY_THRESHOLD)
-		ETH_XEN_LOG(NOTICE, "%s: copy_threshold=%u ignored: this build "
-			    "grant-copies every frame (no grant-map Tx path)",
-			    name, args.copy_threshold);
 	sim = strcmp(args.hv, "sim") == 0;
 	ret = eth_xen_ctrl_get(args.hv, sim ? args.simdir : NULL, &hv);
 	if (ret < 0)
@@ -677,7 +775,6 @@ RTE_PMD_REGISTER_PARAM_STRING(net_xen,
 	ETH_XEN_ARG_QUEUES "=<1..16> "
 	ETH_XEN_ARG_HV "=xen|sim "
 	ETH_XEN_ARG_SIMDIR "=<path> "
-	ETH_XEN_ARG_COPY_THRESHOLD "=<0..4096> "
 	ETH_XEN_ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
 	ETH_XEN_ARG_BACKLOG "=<1..65536> "
 	ETH_XEN_ARG_REVIVE "=0|1");

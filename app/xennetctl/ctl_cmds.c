@@ -422,24 +422,31 @@ print_log(const json_t *result)
 	ctl_table_print(t);
 }
 
+/* Columns of the ring-dump table. */
+#define RING_COLS 12
+#define RING_KEYS 9
+
 static void
 print_ring(const json_t *result)
 {
-	static const char *const heads[] = {
+	static const char *const heads[RING_COLS] = {
 		"QUEUE", "RING", "REF", "REQ-PROD", "REQ-EVENT", "RSP-PROD",
-		"RSP-EVENT", "PENDING", "EVTCHN",
+		"RSP-EVENT", "PENDING", "REQ-CONS", "RSP-PVT", "BACKLOG",
+		"EVTCHN",
 	};
-	static const char *const keys[] = {
+	static const char *const keys[RING_KEYS] = {
 		"ring_ref", "req_prod", "req_event", "rsp_prod", "rsp_event",
-		"pending",
+		"pending", "req_cons", "rsp_prod_pvt", "backlog",
 	};
 	static const char *const rings[] = { "tx", "rx" };
-	struct ctl_table *t = ctl_table_new(9, heads);
-	char c[9][CELL];
-	const char *row[9];
+	struct ctl_table *t = ctl_table_new(RING_COLS, heads);
+	char c[RING_COLS][CELL];
+	const char *row[RING_COLS];
+	const unsigned int ev_col = RING_COLS - 1;
 	json_t *q, *r, *ev;
+	unsigned int k;
 	size_t i;
-	int k, j;
+	int j;
 
 	printf("%s (frontend %s)\n", json_string_value(json_object_get(result,
 	       "vif")), json_string_value(json_object_get(result,
@@ -450,12 +457,12 @@ print_ring(const json_t *result)
 			r = json_object_get(q, rings[j]);
 			row[0] = cell(q, "queue", c[0]);
 			row[1] = rings[j];
-			for (k = 0; k < 6; k++)
+			for (k = 0; k < RING_KEYS; k++)
 				row[2 + k] = cell(r, keys[k], c[2 + k]);
 			if (json_object_get(ev, "shared") != NULL)
-				row[8] = cell(ev, "shared", c[8]);
+				row[ev_col] = cell(ev, "shared", c[ev_col]);
 			else
-				row[8] = cell(ev, rings[j], c[8]);
+				row[ev_col] = cell(ev, rings[j], c[ev_col]);
 			ctl_table_row(t, row);
 		}
 	}
@@ -526,11 +533,12 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "set it for the log types matching\nPATTERN (a glob; default "
 	  "xennetd; e.g. 'pmd.net.xen.*', '*').",
 	  "log-level", args_log, print_log },
-	{ "ring-dump", "VIF [QUEUE]", "Shared ring indices of a vif",
+	{ "ring-dump", "VIF [QUEUE]", "Ring indices of a vif",
 	  "Shared ring indices (request/response "
-	  "producers and\nevents, pending requests) and event channels of a "
-	  "vif's\nqueues, for debugging.\n" HELP_VIF, "ring-dump", args_ring,
-	  print_ring },
+	  "producers and\nevents, pending requests), the backend's private "
+	  "ones (REQ-CONS,\nRSP-PVT), the guest Rx backlog and the event "
+	  "channels of a vif's\nqueues, for debugging.\n" HELP_VIF,
+	  "ring-dump", args_ring, print_ring },
 	{ "reload", "", "Re-read the configuration file",
 	  "Re-read the configuration file (as SIGHUP).",
 	  "reload", args_none, print_kv },

@@ -23,6 +23,7 @@
 #include "xd_sock.h"
 #include "xd_worker.h"
 #include "xd_xskeys.h"
+#include "rte_pmd_xen.h"
 #include "xnb_state.h"
 
 #define XD_SOCK_NAME "xennetd.sock"
@@ -693,52 +694,32 @@ cmd_log_level(void *ctx, json_t *args, struct xd_err *err)
 	return log_levels(pat);
 }
 
-/*
- * The shared header of a Xen ring page (xen/io/ring.h DEFINE_RING_TYPES):
- * four indices at the start of the page, the same for Tx and Rx rings.
- */
-struct xd_sring_hdr {
-	uint32_t req_prod, req_event;
-	uint32_t rsp_prod, rsp_event;
-};
-
-/* Map a guest ring read-only through our own connection and read its
- * shared indices. */
+/* One ring: its grant ref from the frontend's keys, and the indices the
+ * PMD reports (none when the queue is not connected: state_error). */
 static json_t *
-ring_json(struct xd_daemon *d, uint16_t domid, const char *dir,
-	  const char *key)
+ring_json(struct xd_daemon *d, const char *dir, const char *key,
+	  const struct rte_pmd_xen_ring_index *ix, int ret)
 {
 	char *v = xs_key(d, dir, key);
-	volatile const struct xd_sring_hdr *h;
-	struct xd_sring_hdr s;
-	xnb_gref_t ref;
-	int16_t st = 0;
 	uint64_t r;
-	void *page;
 
 	if (v == NULL || xd_parse_u64(v, 0, UINT32_MAX, &r) < 0) {
 		free(v);
 		return json_null();
 	}
 	free(v);
-	ref = (xnb_gref_t)r;
-	page = d->hv->ops->map_grants(d->hv, domid, &ref, 1, false, &st);
-	if (page == NULL)
-		return json_pack("{s:I,s:i}", "ring_ref", (json_int_t)ref,
-				 "map_status", st);
-	h = page;
-	s.req_prod = h->req_prod;
-	s.req_event = h->req_event;
-	s.rsp_prod = h->rsp_prod;
-	s.rsp_event = h->rsp_event;
-	d->hv->ops->unmap_grants(d->hv, page, 1);
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
-		"ring_ref", (json_int_t)ref,
-		"req_prod", (json_int_t)s.req_prod,
-		"req_event", (json_int_t)s.req_event,
-		"rsp_prod", (json_int_t)s.rsp_prod,
-		"rsp_event", (json_int_t)s.rsp_event,
-		"pending", (json_int_t)(uint32_t)(s.req_prod - s.rsp_prod));
+	if (ret < 0)
+		return json_pack("{s:I,s:s}", "ring_ref", (json_int_t)r,
+				 "state_error", strerror(-ret));
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"ring_ref", (json_int_t)r,
+		"req_prod", (json_int_t)ix->req_prod,
+		"req_event", (json_int_t)ix->req_event,
+		"rsp_prod", (json_int_t)ix->rsp_prod,
+		"rsp_event", (json_int_t)ix->rsp_event,
+		"pending", (json_int_t)(uint32_t)(ix->req_prod - ix->rsp_prod),
+		"req_cons", (json_int_t)ix->req_cons,
+		"rsp_prod_pvt", (json_int_t)ix->rsp_prod_pvt);
 }
 
 static json_t *
@@ -763,11 +744,12 @@ static json_t *
 cmd_ring_dump(void *ctx, json_t *args, struct xd_err *err)
 {
 	struct xd_daemon *d = ctx;
-	json_t *jq = json_object_get(args, "queue"), *a, *res;
+	json_t *jq = json_object_get(args, "queue"), *a, *res, *rx;
 	char be[XD_PATH_LEN], dir[XD_PATH_LEN], *fe;
+	struct rte_pmd_xen_ring_state st;
 	const struct xd_port *p;
 	uint64_t nq, q, first, last;
-	int port;
+	int port, ret;
 
 	port = vif_port(d, args, err);
 	if (port < 0)
@@ -795,10 +777,15 @@ cmd_ring_dump(void *ctx, json_t *args, struct xd_err *err)
 			snprintf(dir, sizeof(dir), "%s/queue-%" PRIu64, fe, q);
 		else
 			snprintf(dir, sizeof(dir), "%s", fe);
+		ret = rte_pmd_xen_ring_state((uint16_t)port, (uint16_t)q,
+					     &st);
+		rx = ring_json(d, dir, "rx-ring-ref", &st.rx, ret);
+		if (json_is_object(rx))
+			json_set(rx, "backlog", json_integer(st.rx_backlog));
 		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o}",
 			"queue", (json_int_t)q,
-			"tx", ring_json(d, p->domid, dir, "tx-ring-ref"),
-			"rx", ring_json(d, p->domid, dir, "rx-ring-ref"),
+			"tx", ring_json(d, dir, "tx-ring-ref", &st.tx, ret),
+			"rx", rx,
 			"event_channel", evtchn_json(d, dir)));
 	}
 	res = json_pack("{s:s,s:o,s:o}", "vif", p->name, "frontend_state",
@@ -895,7 +882,7 @@ const struct xd_cmd xd_cmds[] = {
 	{ "lcores", "lcore plan and busy/idle/sleep shares", NULL,
 	  cmd_lcores },
 	{ "log-level", "show or set log levels", log_args, cmd_log_level },
-	{ "ring-dump", "shared ring indices of a vif's queues", ring_args,
+	{ "ring-dump", "ring indices and backlog of a vif's queues", ring_args,
 	  cmd_ring_dump },
 	{ "reload", "re-read the configuration file (as SIGHUP)", NULL,
 	  cmd_reload },

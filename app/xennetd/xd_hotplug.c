@@ -13,6 +13,7 @@
 #include "xd_portctl.h"
 #include "xd_ratelim.h"
 #include "xd_xskeys.h"
+#include "rte_pmd_xen.h"
 #include "xnb_state.h"
 
 #define XD_TOKEN_VIF "xd:vif"
@@ -591,18 +592,22 @@ close_all(struct xd_hotplug *hp, unsigned int timeout_ms)
 	struct rec *r;
 
 	/* Only connected guests have anything to answer; the others just
-	 * see Closed when the port goes. */
+	 * see Closed when the port goes. The PMD writes Closing and, once
+	 * the frontend closed, Closed (its control thread follows the
+	 * frontend meanwhile). */
 	for (r = hp->recs; r != NULL; r = r->next) {
-		r->closing = r->st == REC_SERVED &&
+		r->closing = r->st == REC_SERVED && r->port >= 0 &&
 			     fe_state(hp, r) == XNB_XB_CONNECTED;
 		if (r->closing)
-			be_write_state(hp, r, XNB_XB_CLOSING);
+			r->closing = rte_pmd_xen_close((uint16_t)r->port) ==
+				     -EINPROGRESS;
 	}
 	do {
 		left = 0;
 		for (r = hp->recs; r != NULL; r = r->next)
 			if (r->closing &&
-			    be_int(hp, r, "state") != XNB_XB_CLOSED)
+			    rte_pmd_xen_close((uint16_t)r->port) ==
+			    -EINPROGRESS)
 				left++;
 		if (left == 0)
 			break;

@@ -65,6 +65,27 @@ ctl lcores | grep -q "vif1.0/1" || fail "lcores table"
 [ "$(ctl_json queues.1.tx.ring_ref ring-dump vif1.0)" -gt 0 ] ||
 	fail "ring-dump queue 1"
 [ "$(ctl_json queues.0.rx.pending ring-dump vif2.0 0)" -ge 0 ] || fail "ring-dump q"
+# The PMD's indices: shared and private ones, consistent modulo 2^32
+# (responses pushed <= written <= requests taken <= requests posted).
+ctl --json ring-dump vif1.0 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["queues"]) == 2, r
+for q in r["queues"]:
+    for d in ("tx", "rx"):
+        x = q[d]
+        assert "map_status" not in x and "state_error" not in x, x
+        for k in ("req_prod", "req_event", "rsp_prod", "rsp_event",
+                  "req_cons", "rsp_prod_pvt", "pending"):
+            assert isinstance(x[k], int) and 0 <= x[k] < 2**32, (k, x)
+        assert x["pending"] == (x["req_prod"] - x["rsp_prod"]) % 2**32, x
+        assert (x["rsp_prod_pvt"] - x["rsp_prod"]) % 2**32 <= 256, x
+        assert (x["req_cons"] - x["rsp_prod_pvt"]) % 2**32 <= 256, x
+    assert "backlog" not in q["tx"], q
+    assert isinstance(q["rx"]["backlog"], int) and q["rx"]["backlog"] >= 0
+' || fail "ring-dump indices"
+ctl ring-dump vif1.0 | grep -q 'REQ-CONS.*RSP-PVT.*BACKLOG' ||
+	fail "ring-dump table"
 expect_err not_found ring-dump vif2.0 1
 expect_err not_found ring-dump vif9.0
 

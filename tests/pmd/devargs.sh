@@ -23,7 +23,6 @@ cases=(
 	"domid=1,queues=17|bad queues '17'"
 	"domid=1,hv=kvm|bad hv 'kvm'"
 	"domid=1,hv=xen,simdir=/x|simdir is only valid with hv=sim"
-	"domid=1,copy_threshold=4097|bad copy_threshold '4097'"
 	"domid=1,backlog=0|bad backlog '0'"
 	"domid=1,backlog=65537|bad backlog '65537'"
 	"domid=1,mac=ff:ff:ff:ff:ff:ff|bad mac 'ff:ff:ff:ff:ff:ff'"

@@ -715,6 +715,85 @@ test_toolstack_and_death(void)
 	env_teardown();
 }
 
+/* Connected, then xnb_vif_close(): link down, rings released, Closing. */
+static void
+close_connected(void)
+{
+	env_setup(2);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK(xnb_vif_connected(E.vif));
+	CHECK_EQ(xnb_vif_close(E.vif), -EINPROGRESS);
+	CHECK_EQ(be_state(), XNB_XB_CLOSING);
+	CHECK_EQ(xnb_vif_state(E.vif), XNB_XB_CLOSING);
+	CHECK(!xnb_vif_connected(E.vif));
+	CHECK_EQ(E.link_down, 1);
+	CHECK_EQ(E.f->mapped, 0);
+	CHECK_EQ(E.f->bound, 0);
+	CHECK(!xnb_queue_enter(xnb_vif_queue(E.vif, 0), XNB_DIR_TX));
+	/* Asking again changes nothing. */
+	CHECK_EQ(xnb_vif_close(E.vif), -EINPROGRESS);
+	CHECK_EQ(E.link_down, 1);
+}
+
+static void
+test_graceful_close(void)
+{
+	/* The frontend follows: Closing, then Closed; the backend too. */
+	close_connected();
+	fe_state(XNB_XB_CLOSING);
+	CHECK_EQ(be_state(), XNB_XB_CLOSING);
+	fe_state(XNB_XB_CLOSED);
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	CHECK_EQ(xnb_vif_close(E.vif), 0);
+	/* Closed for good: a reconnecting frontend is not served. */
+	fe_state(XNB_XB_INITIALISING);
+	frontend_keys(1, false);
+	fe_state(XNB_XB_CONNECTED);
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	CHECK_EQ(E.link_up, 1);
+	CHECK_EQ(E.f->mapped, 0);
+	env_teardown();
+	CHECK_EQ(E.link_down, 1);
+
+	/* The frontend never answers: the owner's bound ends it, destroy
+	 * writes Closed. */
+	close_connected();
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CLOSING);
+	xnb_vif_destroy(E.vif);
+	CHECK(get(BE "/state") != NULL && strcmp(get(BE "/state"), "6") == 0);
+	CHECK_EQ(E.f->mapped, 0);
+	CHECK_EQ(E.f->bound, 0);
+	CHECK_EQ(E.f->nr_watches, 0);
+	fake_hv_free(E.f);
+
+	/* The guest vanishes while we wait. */
+	close_connected();
+	fake_xs_rm(E.f, "/local/domain/7");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	CHECK_EQ(xnb_vif_close(E.vif), 0);
+	env_teardown();
+
+	/* Garbage in the frontend state while we wait: as gone. */
+	close_connected();
+	fake_xs_set(E.f, FE "/state", "6 ");
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	env_teardown();
+
+	/* No frontend at all: Closed at once. */
+	env_setup(2);
+	fake_xs_rm(E.f, FE);
+	pump();
+	CHECK_EQ(be_state(), XNB_XB_INITWAIT);
+	CHECK_EQ(xnb_vif_close(E.vif), 0);
+	CHECK_EQ(be_state(), XNB_XB_CLOSED);
+	CHECK_EQ(E.link_down, 0);
+	env_teardown();
+}
+
 static void
 test_reconfigure_and_mcast(void)
 {
@@ -1225,6 +1304,7 @@ main(void)
 	RUN(test_removed_is_final);
 	RUN(test_reprobe_reads_frontend);
 	RUN(test_closed_frontend_left_over);
+	RUN(test_graceful_close);
 	RUN(test_hostile_frontend_path);
 	RUN(test_mtu);
 	RUN(test_mac_at_connect);
