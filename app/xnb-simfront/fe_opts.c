@@ -35,6 +35,7 @@ enum {
 	OPT_ALLOW_LOSS,
 	OPT_STATS,
 	OPT_WAIT_START,
+	OPT_FAST_TX,
 	OPT_HELP,
 };
 
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
 	{ "stats-interval", required_argument, NULL, OPT_STATS },
 	{ "wait-start", no_argument, NULL, OPT_WAIT_START },
+	{ "fast-tx", no_argument, NULL, OPT_FAST_TX },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -91,6 +93,11 @@ usage(const char *prog)
 	       "  --wait-start        connect, then send only after SIGUSR1 "
 	       "(start many guests\n"
 	       "                      at once)\n"
+	       "  --fast-tx           send pre-built frames from a pool granted "
+	       "once (only the\n"
+	       "                      sequence number is written per packet): "
+	       "a minimal-cost\n"
+	       "                      guest for benchmarks\n"
 	       "  --timeout S         bound on the handshake and on the final "
 	       "drain (default 30)\n"
 	       "  --dst-mac M         destination MAC (default broadcast)\n"
@@ -168,6 +175,13 @@ check(struct fe_opts *o, bool have_domid)
 	if (o->gso && o->no_gso) {
 		fprintf(stderr, "simfront: --gso and --no-gso exclude each "
 			"other\n");
+		return -EINVAL;
+	}
+	/* The simulator's grant table holds at most 32768 entries. */
+	if (o->fast_tx && 2 * o->queues * (FE_PAGES_PER_QUEUE +
+	    fe_fast_pool_pages(o->size)) > 32768) {
+		fprintf(stderr, "simfront: --fast-tx pool of %u queues of "
+			"%u-byte frames is too large\n", o->queues, o->size);
 		return -EINVAL;
 	}
 	if (o->tx_only)
@@ -275,6 +289,9 @@ fe_opts_parse(int argc, char **argv, struct fe_opts *o)
 			break;
 		case OPT_WAIT_START:
 			o->wait_start = true;
+			break;
+		case OPT_FAST_TX:
+			o->fast_tx = true;
 			break;
 		case OPT_HELP:
 			usage(argv[0]);

@@ -88,6 +88,7 @@ fe_csum_fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
+/* Odd multiplier: a bijection on seq % FE_PKT_SEED_PERIOD. */
 static uint8_t
 payload_seed(uint64_t seq, uint16_t domid)
 {
@@ -253,6 +254,16 @@ fe_pkt_build(const struct fe_pkt_spec *spec, const struct fe_seg *segs,
 	put32(h + 16, spec->len);
 	put32(h + 20, payload_csum(seed, pos));
 	return 0;
+}
+
+void
+fe_pkt_set_seq(uint8_t *frame, bool tcp, uint64_t seq)
+{
+	uint8_t *h = frame + (tcp ? FE_PKT_L4_OFF + FE_PKT_TCP_HLEN :
+				    FE_PKT_ETH_HLEN);
+
+	put32(h + 8, (uint32_t)(seq >> 32));
+	put32(h + 12, (uint32_t)seq);
 }
 
 static enum fe_pkt_verdict

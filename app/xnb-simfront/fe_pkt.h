@@ -96,6 +96,14 @@ enum fe_pkt_verdict fe_pkt_verify(uint8_t *frame, uint32_t len,
 
 const char *fe_pkt_verdict_name(enum fe_pkt_verdict v);
 
+/*
+ * Renumber a built frame in place: write seq into its test header only.
+ * The payload stays valid when seq % FE_PKT_SEED_PERIOD equals the built
+ * frame's (the payload seed repeats with that period).
+ */
+#define FE_PKT_SEED_PERIOD 256u
+void fe_pkt_set_seq(uint8_t *frame, bool tcp, uint64_t seq);
+
 /* Internet checksum helpers (RFC 1071), byte-order independent. */
 uint32_t fe_csum_add(uint32_t sum, const uint8_t *p, uint32_t len);
 uint16_t fe_csum_fold(uint32_t sum);

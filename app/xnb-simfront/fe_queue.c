@@ -123,6 +123,11 @@ fe_queue_setup(struct fe_queue *q, bool split)
 	} else {
 		q->evtchn_rx = q->evtchn_tx;
 	}
+	if (q->fe->opt.fast_tx && !q->fe->opt.rx_only) {
+		ret = fe_fast_setup(q);
+		if (ret < 0)
+			goto teardown;
+	}
 	/* The backend is not connected yet: fill the ring, no notify. */
 	if (fe_rx_post(q) != FE_RING_SIZE) {
 		ret = -ENOSPC;
@@ -154,6 +159,7 @@ fe_queue_teardown(struct fe_queue *q)
 		if (q->rx_gref[i] != 0)
 			fe_grant_end(fe, q->rx_gref[i]);
 	}
+	fe_fast_teardown(q);
 	memset(q->txs, 0, sizeof(q->txs));
 	memset(q->rx_gref, 0, sizeof(q->rx_gref));
 	q->tx_nfree = 0;

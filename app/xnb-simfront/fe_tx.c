@@ -87,8 +87,15 @@ first_offset(const struct fe_queue *q, uint32_t len)
 	return off;
 }
 
-static void
-put_gso_extra(struct fe_queue *q)
+bool
+fe_tx_is_gso(const struct fe *fe)
+{
+	return fe->opt.gso && fe->opt.size -
+	       (FE_PKT_MIN_TCP - FE_PKT_HDR_LEN) > FE_PKT_MSS;
+}
+
+void
+fe_tx_put_gso_extra(struct fe_queue *q)
 {
 	netif_extra_info_t *ex = (netif_extra_info_t *)fe_tx_next_req(q);
 
@@ -106,8 +113,7 @@ tx_one(struct fe_queue *q)
 	uint32_t len = fe->opt.size;
 	uint32_t off = first_offset(q, len);
 	unsigned int nslots = (off + len + FE_PAGE_SIZE - 1) / FE_PAGE_SIZE;
-	bool gso = fe->opt.gso && len - (FE_PKT_MIN_TCP - FE_PKT_HDR_LEN) >
-		   FE_PKT_MSS;
+	bool gso = fe_tx_is_gso(fe);
 	struct fe_seg segs[FE_MAX_SLOTS] = { { NULL, 0 } };
 	int ids[FE_MAX_SLOTS];
 	struct fe_pkt_spec spec;
@@ -162,7 +168,7 @@ tx_one(struct fe_queue *q)
 					      NETTXF_data_validated;
 			if (gso) {
 				req->flags |= NETTXF_extra_info;
-				put_gso_extra(q);
+				fe_tx_put_gso_extra(q);
 			}
 		}
 	}
@@ -190,7 +196,8 @@ fe_tx_send(struct fe_queue *q, unsigned int budget)
 			if (q->fe->opt.count != 0 &&
 			    q->fe->tx_good >= q->fe->opt.count)
 				break;
-			ret = tx_one(q);
+			ret = q->fe->opt.fast_tx ? fe_fast_tx_one(q) :
+			      tx_one(q);
 			n += ret > 0;
 		}
 		if (ret <= 0)

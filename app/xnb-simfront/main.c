@@ -312,7 +312,10 @@ verdict(const struct fe *fe, const struct run *r, const char **why)
 static int
 setup_fe(struct fe *fe)
 {
-	unsigned int npages = fe->opt.queues * FE_PAGES_PER_QUEUE, i;
+	unsigned int base = fe->opt.queues * FE_PAGES_PER_QUEUE, i;
+	unsigned int pool = fe->opt.fast_tx ?
+			    fe_fast_pool_pages(fe->opt.size) : 0;
+	unsigned int npages = base + fe->opt.queues * pool;
 
 	fe->max_zombies = npages;
 	fe->zombies = calloc(npages, sizeof(*fe->zombies));
@@ -323,15 +326,17 @@ setup_fe(struct fe *fe)
 		fe->q[i].fe = fe;
 		fe->q[i].id = i;
 		fe->q[i].pfn_base = i * FE_PAGES_PER_QUEUE;
+		fe->q[i].pool_pfn = base + i * pool;
 		if (i < fe->opt.queues && fe->opt.verify) {
 			fe->q[i].rx_frame = malloc(FE_PKT_MAX_LEN + 1);
 			if (fe->q[i].rx_frame == NULL)
 				return -ENOMEM;
 		}
 	}
-	/* Every page may be granted once, plus deferred ends. */
+	/* Every page may be granted once, plus deferred ends (pool pages
+	 * are granted once per connection). */
 	fe->g = xnb_simguest_open(fe->opt.dir, fe->opt.domid, npages,
-				  2 * npages);
+				  2 * base + 2 * fe->opt.queues * pool);
 	if (fe->g == NULL) {
 		fprintf(stderr, "simfront: registering domain %u with the "
 			"simulator in %s: %s\n", fe->opt.domid, fe->opt.dir,

@@ -47,6 +47,7 @@ struct fe_opts {
 	bool gso;
 	bool allow_loss;
 	bool wait_start; /* send only after SIGUSR1 */
+	bool fast_tx; /* pre-built, persistently granted frames */
 	const struct fe_hostile *hostile;
 	int cpu;
 };
@@ -104,6 +105,8 @@ struct fe_queue {
 	uint32_t rx_gref[FE_RING_SIZE]; /* by ring slot, 0: none */
 	uint64_t tx_seq;
 	uint64_t tx_turn; /* alternates good and hostile packets */
+	unsigned int pool_pfn; /* --fast-tx frame pool: first page */
+	uint32_t *pool_gref; /* by pool page, 0: not granted */
 	uint8_t *rx_frame; /* reassembly buffer for verification */
 	struct fe_qstats st;
 };
@@ -181,6 +184,23 @@ int fe_tx_slot_grant(struct fe_queue *q, unsigned int id);
 void fe_tx_slot_put(struct fe_queue *q, unsigned int id);
 netif_tx_request_t *fe_tx_next_req(struct fe_queue *q);
 void fe_tx_push(struct fe_queue *q);
+
+/* Shared with fe_fast.c: a GSO extra follows the first slot. */
+bool fe_tx_is_gso(const struct fe *fe);
+void fe_tx_put_gso_extra(struct fe_queue *q);
+
+/*
+ * fe_fast.c (--fast-tx): FE_PKT_SEED_PERIOD frames per queue built once in
+ * a page pool granted read-only once per connection; a packet only gets its
+ * sequence number written. A frame is rewritten FE_PKT_SEED_PERIOD packets
+ * later, when the ring (FE_RING_SIZE ids) guarantees its response came.
+ */
+/* Pool pages per queue for frames of len bytes. */
+unsigned int fe_fast_pool_pages(uint32_t len);
+int fe_fast_setup(struct fe_queue *q);
+void fe_fast_teardown(struct fe_queue *q);
+/* Queue one good frame; 1 when queued, 0 when out of room. */
+int fe_fast_tx_one(struct fe_queue *q);
 
 /* fe_rx.c */
 int fe_rx_poll(struct fe_queue *q, unsigned int budget);

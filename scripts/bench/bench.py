@@ -16,7 +16,10 @@ What it measures: one backend forwarding lcore on CPU 0, the guest on
 CPU 1. The backend is stock dpdk-testpmd, io forwarding between a guest
 facing port and net_null:
   xen    net_xen (librte_net_xen.so, hot-plugged) <-> xnb-simfront, a
-         simulated netfront guest over the simulated hypervisor
+         simulated netfront guest over the simulated hypervisor; for tx
+         with --fast-tx (pre-built frames in pages granted once, only a
+         sequence number written per packet), as cheap a sender as
+         testpmd txonly, so the guest does not set the tx rate
   vhost  net_vhost <-> a second testpmd with net_virtio_user
          (txonly / rxonly)
 Directions: tx = guest Tx -> backend -> net_null, rx = net_null ->
