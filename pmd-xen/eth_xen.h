@@ -13,6 +13,7 @@
 
 #include "eth_xen_args.h"
 #include "eth_xen_ctrl.h"
+#include "xnb_tx.h"
 #include "xnb_vif.h"
 
 /* Mbufs an Rx queue keeps allocated ahead (bulk refill). */
@@ -21,6 +22,9 @@
  * XNB_TX_MAX_SEGS segments. */
 #define ETH_XEN_MIN_RX_BUF_SIZE 1024u
 #define ETH_XEN_MAX_RX_PKTLEN XNB_RX_MAX_LEN
+/* Software GSO: a guest frame cut into more segments than this (an MSS
+ * far below any real link's) is dropped rather than amplified. */
+#define ETH_XEN_SW_GSO_MAX_SEGS 1024u
 /* dev_close of a port with a live guest: how long the frontend may take
  * to answer Closing, and how often to look. */
 #define ETH_XEN_CLOSE_TIMEOUT_MS 1000
@@ -36,14 +40,29 @@ struct eth_xen_rxq {
 	uint16_t buf_size; /* data room of one mbuf, after headroom */
 	bool sw_cksum;     /* finish blank L4 checksums in software */
 	bool ip_cksum;     /* Rx IPv4 checksum offload: verify and flag */
+	bool sw_gso;       /* no TCP LRO: segment guest GSO frames here */
 	int intr_epfd;     /* Rx interrupt fd (eth_xen_intr.c), -1: none */
 	int intr_kick;
 	uint16_t nb_cache;
 	struct rte_mbuf *cache[ETH_XEN_RX_CACHE];
+	/* Guest frames taken but not yet delivered (software GSO made more
+	 * mbufs than the burst had room for), returned first by the next
+	 * burst; no guest frame is pulled while any wait. pend_seg: next
+	 * segment of the first one. */
+	uint16_t pend_head;
+	uint16_t pend_n;
+	uint16_t pend_seg;
+	struct rte_mbuf *pend[XNB_TX_BURST_MAX];
 	/* PMD counters (the protocol ones live in libxnb); a reset moves
 	 * the baseline instead of racing the lcore. */
 	uint64_t sw_cksum_pkts; /* blank checksums completed here */
 	uint64_t sw_cksum_base;
+	uint64_t sw_gso_pkts;   /* guest GSO frames segmented here */
+	uint64_t sw_gso_base;
+	uint64_t sw_gso_segs;   /* segments they became */
+	uint64_t sw_gso_segs_base;
+	uint64_t sw_gso_drop;   /* GSO frames that could not be segmented */
+	uint64_t sw_gso_drop_base;
 };
 
 /* ethdev Tx queue: guest receive rings. */
@@ -98,6 +117,20 @@ uint16_t eth_xen_rx_burst(void *queue, struct rte_mbuf **pkts,
 			  uint16_t nb_pkts);
 uint16_t eth_xen_tx_burst(void *queue, struct rte_mbuf **pkts,
 			  uint16_t nb_pkts);
+/* Complete a blank L4 checksum at csum_off in the L4 header, in place
+ * (headers in the first segment, lengths and packet type set). */
+void eth_xen_rx_sw_cksum(struct rte_mbuf *m, uint32_t csum_off);
+/* Software GSO (eth_xen_gso.c). pkts[0..got) were just received, room >=
+ * got slots: returns how many mbufs pkts[] now holds, GSO frames replaced
+ * by their segments; what does not fit waits in the pending queue, which
+ * must be empty on entry. */
+uint16_t eth_xen_rx_sw_gso(struct eth_xen_rxq *rxq, struct rte_mbuf **pkts,
+			   uint16_t got, uint16_t room);
+/* Deliver up to n pending mbufs to pkts; returns how many. */
+uint16_t eth_xen_rx_pend_drain(struct eth_xen_rxq *rxq,
+			       struct rte_mbuf **pkts, uint16_t n);
+/* Free the pending frames (queue release). */
+void eth_xen_rx_pend_free(struct eth_xen_rxq *rxq);
 /* Hand every frame waiting in the guest Rx backlogs back to the mempool
  * (port stopped: no burst runs). */
 void eth_xen_drain_backlogs(struct eth_xen_internals *internals);

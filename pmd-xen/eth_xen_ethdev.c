@@ -214,6 +214,7 @@ eth_xen_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	if (rxq == NULL)
 		return;
 	rte_pktmbuf_free_bulk(rxq->cache, rxq->nb_cache);
+	eth_xen_rx_pend_free(rxq);
 	rte_free(rxq);
 	dev->data->rx_queues[qid] = NULL;
 }
@@ -426,6 +427,7 @@ eth_xen_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
 	rxq->sw_cksum = !(offloads & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
 				      RTE_ETH_RX_OFFLOAD_UDP_CKSUM));
 	rxq->ip_cksum = (offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
+	rxq->sw_gso = !(offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO);
 	rxq->intr_epfd = -1;
 	rxq->intr_kick = -1;
 	dev->data->rx_queues[qid] = rxq;

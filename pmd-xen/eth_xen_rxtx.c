@@ -10,8 +10,10 @@
  *    left blank: RTE_MBUF_F_RX_L4_CKSUM_NONE plus RTE_MBUF_F_TX_*_CKSUM
  *    (and l2/l3/l4 lengths) so a forward to any port finishes it; without,
  *    the PMD computes it (RTE_MBUF_F_RX_L4_CKSUM_GOOD).
- *  - GSO: RTE_MBUF_F_RX_LRO with tso_segsz, plus RTE_MBUF_F_TX_TCP_SEG and
- *    the DPDK TSO pseudo-header, so the frame can be forwarded as TSO.
+ *  - GSO, with RTE_ETH_RX_OFFLOAD_TCP_LRO enabled: RTE_MBUF_F_RX_LRO with
+ *    tso_segsz, plus RTE_MBUF_F_TX_TCP_SEG and the DPDK TSO pseudo-header,
+ *    so the frame can be forwarded as TSO. Without LRO the frame is
+ *    segmented in software (eth_xen_gso.c).
  * Offloads, port -> guest (Tx burst): RTE_MBUF_F_TX_TCP_SEG becomes a GSO
  * extra (the guest must have negotiated it, else libxnb drops and counts);
  * RTE_MBUF_F_TX_{TCP,UDP}_CKSUM become NETRXF_csum_blank when the guest
@@ -134,8 +136,7 @@ eth_xen_l4_csum_off(uint32_t ptype)
 	}
 }
 
-/* Complete a blank L4 checksum in place (headers in the first segment). */
-static void
+void
 eth_xen_rx_sw_cksum(struct rte_mbuf *m, uint32_t csum_off)
 {
 	uint16_t l4_off = m->l2_len + m->l3_len;
@@ -232,8 +233,9 @@ eth_xen_rx_queue(struct eth_xen_rxq *rxq, struct xnb_queue *q,
 				   (void **)&pkts[total], want);
 		for (i = 0; i < got; i++)
 			eth_xen_rx_finish(rxq, pkts[total + i]);
-		total += got;
-		if (got < want)
+		total += rxq->sw_gso ? eth_xen_rx_sw_gso(rxq, &pkts[total], got,
+							 nb_pkts - total) : got;
+		if (got < want || rxq->pend_n != 0)
 			break;
 	}
 	return total;
@@ -443,12 +445,16 @@ eth_xen_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t total = 0, qid;
 	struct xnb_queue *q;
 
+	if (unlikely(rxq->pend_n != 0))
+		total = eth_xen_rx_pend_drain(rxq, pkts, nb_pkts);
+
 	/* ethdev Rx queue i serves netif queues i, i + nb_rx_queues, ...:
 	 * every guest queue is polled even if the guest chose more queues
 	 * than the application configured. */
 	for (qid = rxq->queue_id; qid < nq; qid += stride) {
 		q = xnb_vif_queue(in->vif, qid);
-		if (total < nb_pkts && xnb_queue_enter(q, XNB_DIR_TX)) {
+		if (total < nb_pkts && rxq->pend_n == 0 &&
+		    xnb_queue_enter(q, XNB_DIR_TX)) {
 			total += eth_xen_rx_queue(rxq, q, &pkts[total],
 						  nb_pkts - total);
 			xnb_queue_leave(q, XNB_DIR_TX);

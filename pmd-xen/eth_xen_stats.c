@@ -35,6 +35,12 @@ static const struct eth_xen_pmd_stat eth_xen_guest_rx_stats[] = {
 static const struct eth_xen_pmd_stat eth_xen_rxq_stats[] = {
 	{ "rx_q%u_sw_cksum", offsetof(struct eth_xen_rxq, sw_cksum_pkts),
 	  offsetof(struct eth_xen_rxq, sw_cksum_base) },
+	{ "rx_q%u_sw_gso", offsetof(struct eth_xen_rxq, sw_gso_pkts),
+	  offsetof(struct eth_xen_rxq, sw_gso_base) },
+	{ "rx_q%u_sw_gso_segs", offsetof(struct eth_xen_rxq, sw_gso_segs),
+	  offsetof(struct eth_xen_rxq, sw_gso_segs_base) },
+	{ "rx_q%u_sw_gso_drop", offsetof(struct eth_xen_rxq, sw_gso_drop),
+	  offsetof(struct eth_xen_rxq, sw_gso_drop_base) },
 };
 
 static const struct eth_xen_pmd_stat eth_xen_txq_stats[] = {
