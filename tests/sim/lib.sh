@@ -90,31 +90,10 @@ EOF
 }
 
 # check FILE "KEY OP VALUE"...: conditions on the last JSON line of FILE
-# (OP: == != >= > <=), all checked by one interpreter.
+# (OP: == != >= > <=; see tests/json_check.py).
 check() {
-	python3 - "$@" <<'EOF' || fail "$(basename "$1"): checks failed"
-import json, operator, sys
-ops = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge,
-       ">": operator.gt, "<=": operator.le}
-lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
-if not lines:
-    sys.exit("no JSON line in " + sys.argv[1])
-doc = json.loads(lines[-1])
-bad = 0
-for cond in sys.argv[2:]:
-    key, op, want = cond.split()
-    v = doc
-    for k in key.split("."):
-        v = v[int(k)] if isinstance(v, list) else v[k]
-    got = str(v).lower() if isinstance(v, bool) else v
-    if isinstance(got, int):
-        want = int(want)
-    if not ops[op](got, want):
-        print("%s: %s is %s, expected %s %s" % (sys.argv[1], key, got, op,
-                                               want), file=sys.stderr)
-        bad += 1
-sys.exit(1 if bad else 0)
-EOF
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../json_check.py" "$@" ||
+		fail "$(basename "$1"): checks failed"
 }
 
 # Counters of the running backend (SIGUSR1), into testback.stats.
