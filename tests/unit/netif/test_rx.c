@@ -26,7 +26,9 @@ struct pkt {
 	uint8_t gso_type;
 	uint16_t gso_size;
 	int describe_ret;
-	uint8_t data[];
+	/* The bytes follow the struct; a pointer rather than a flexible
+	 * array because gcc 12 -O3 misreads the latter (stringop-overflow). */
+	uint8_t *data;
 };
 
 struct env {
@@ -188,6 +190,9 @@ mkpkt(uint32_t len, uint8_t seed)
 	struct pkt *k = calloc(1, sizeof(*k) + len);
 	uint32_t i;
 
+	if (k == NULL)
+		abort();
+	k->data = (uint8_t *)(k + 1);
 	k->len = len;
 	for (i = 0; i < len; i++)
 		k->data[i] = (uint8_t)(seed + i * 7);
