@@ -134,6 +134,9 @@ void eth_xen_rx_pend_free(struct eth_xen_rxq *rxq);
 /* Hand every frame waiting in the guest Rx backlogs back to the mempool
  * (port stopped: no burst runs). */
 void eth_xen_drain_backlogs(struct eth_xen_internals *internals);
+/* Push what waits in netif queue qid's guest Rx backlog (eth_xen_tx.c;
+ * called from the Rx poll). */
+void eth_xen_tx_flush_backlog(struct eth_xen_internals *in, uint16_t qid);
 
 /* Rx queue interrupts, set up at start when intr_conf.rxq is on. */
 int eth_xen_intr_start(struct rte_eth_dev *dev);

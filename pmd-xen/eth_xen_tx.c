@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_xen ethdev Tx = guest Rx: mbufs are described to libxnb, which
+ * grant-copies them into the buffers the guest posted.
+ *
+ * Offloads, port -> guest: RTE_MBUF_F_TX_TCP_SEG becomes a GSO extra (the
+ * guest must have negotiated it, else libxnb drops and counts);
+ * RTE_MBUF_F_TX_{TCP,UDP}_CKSUM become NETRXF_csum_blank when the guest
+ * accepts blank checksums for that IP version, else are computed here;
+ * RTE_MBUF_F_TX_IP_CKSUM is computed here.
+ */
+#include <errno.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_net.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "eth_xen.h"
+#include "eth_xen_log.h"
+#include "xnb_queue.h"
+
+
+static bool
+eth_xen_mbuf_writable(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/*
+ * Turn the Tx offload requests of m into what the guest gets. Edits the
+ * headers in place (checksums, TSO lengths); every edit gives the same
+ * result when a backlogged frame is described again.
+ */
+static int
+eth_xen_tx_offload(struct eth_xen_guest_rx *grx, struct rte_mbuf *m,
+		   struct xnb_rx_pkt *pkt)
+{
+	const struct xnb_vif_features *feat = grx->feat;
+	uint64_t ol = m->ol_flags;
+	uint64_t l4 = ol & RTE_MBUF_F_TX_L4_MASK;
+	bool ip4 = (ol & RTE_MBUF_F_TX_IPV4) != 0;
+	struct rte_ipv4_hdr *ip = NULL;
+	struct rte_ipv6_hdr *ip6 = NULL;
+	uint16_t *field = NULL;
+	uint32_t l4_off, l4_len;
+
+	l4_off = m->l2_len + m->l3_len;
+	l4_len = RTE_MAX((uint32_t)m->l4_len,
+			 (uint32_t)sizeof(struct rte_udp_hdr));
+	if (unlikely(m->l2_len == 0 || m->l3_len == 0 ||
+		     l4_off + l4_len > m->data_len ||
+		     !eth_xen_mbuf_writable(m) ||
+		     !(ol & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)))) {
+		grx->bad_offload++;
+		return -EINVAL;
+	}
+	if (ip4)
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+					     m->l2_len);
+	else
+		ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+					      m->l2_len);
+	if (ol & RTE_MBUF_F_TX_TCP_SEG) {
+		/* The guest stack wants real IP lengths and the Linux
+		 * pseudo-header sum (with the length) in the field. */
+		struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+				struct rte_tcp_hdr *, l4_off);
+
+		if (ip4) {
+			ip->total_length = rte_cpu_to_be_16(m->pkt_len -
+							    m->l2_len);
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+			pkt->gso_type = XEN_NETIF_GSO_TYPE_TCPV4;
+		} else {
+			ip6->payload_len = rte_cpu_to_be_16(m->pkt_len -
+							    l4_off);
+			th->cksum = rte_ipv6_phdr_cksum(ip6, 0);
+			pkt->gso_type = XEN_NETIF_GSO_TYPE_TCPV6;
+		}
+		pkt->gso_size = m->tso_segsz;
+		pkt->flags |= XNB_RX_F_CSUM_BLANK;
+		return 0;
+	}
+	if (ip4 && (ol & RTE_MBUF_F_TX_IP_CKSUM)) {
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		m->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
+	}
+	if (l4 == RTE_MBUF_F_TX_TCP_CKSUM)
+		field = rte_pktmbuf_mtod_offset(m, uint16_t *,
+				l4_off + offsetof(struct rte_tcp_hdr, cksum));
+	else if (l4 == RTE_MBUF_F_TX_UDP_CKSUM)
+		field = rte_pktmbuf_mtod_offset(m, uint16_t *,
+				l4_off + offsetof(struct rte_udp_hdr,
+						  dgram_cksum));
+	else if (l4 != 0) {
+		grx->bad_offload++; /* SCTP: not offered */
+		return -ENOTSUP;
+	}
+	if (field == NULL)
+		return 0;
+	if (ip4 ? feat->csum_ipv4 : feat->csum_ipv6) {
+		pkt->flags |= XNB_RX_F_CSUM_BLANK;
+		return 0;
+	}
+	*field = 0;
+	if (ip4)
+		*field = rte_ipv4_udptcp_cksum_mbuf(m, ip, l4_off);
+	else
+		*field = rte_ipv6_udptcp_cksum_mbuf(m, ip6, l4_off);
+	m->ol_flags &= ~RTE_MBUF_F_TX_L4_MASK;
+	grx->sw_cksum_pkts++;
+	return 0;
+}
+
+static int
+eth_xen_tx_describe(void *arg, void *cookie, struct xnb_rx_pkt *pkt)
+{
+	struct eth_xen_guest_rx *grx = arg;
+	struct rte_mbuf *m = cookie, *seg;
+	uint32_t len = 0;
+	uint16_t n = 0;
+	int ret;
+
+	pkt->flags = 0;
+	pkt->gso_type = XEN_NETIF_GSO_TYPE_NONE;
+	pkt->gso_size = 0;
+	if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK |
+			   RTE_MBUF_F_TX_TCP_SEG)) {
+		ret = eth_xen_tx_offload(grx, m, pkt);
+		if (ret < 0)
+			return ret;
+	}
+	for (seg = m; seg != NULL; seg = seg->next) {
+		if (seg->data_len == 0)
+			continue;
+		if (n == XNB_RX_MAX_SEGS)
+			return -E2BIG;
+		pkt->segs[n].addr = rte_pktmbuf_mtod(seg, void *);
+		pkt->segs[n].len = seg->data_len;
+		len += seg->data_len;
+		n++;
+	}
+	pkt->nr_segs = n;
+	pkt->len = len;
+	return 0;
+}
+
+static void
+eth_xen_tx_release(void *arg __rte_unused, void **cookies, unsigned int n)
+{
+	rte_pktmbuf_free_bulk((struct rte_mbuf **)cookies, n);
+}
+
+static const struct xnb_rx_ops eth_xen_guest_rx_ops = {
+	.describe = eth_xen_tx_describe,
+	.release = eth_xen_tx_release,
+};
+
+/*
+ * Give frames (or none, to flush the backlog) to netif queue qid, with
+ * its ring lock held. Returns how many were taken, or -ENOTCONN.
+ *
+ * libxnb's backlog is this port's Tx ring: frames the guest has no room
+ * for yet wait there, and it is only drained from a burst (nothing runs in
+ * the background). So it is never overfilled: once full, the burst takes
+ * what fits and the application keeps the rest (as with a full NIC ring),
+ * instead of libxnb dropping frames the application believes sent.
+ */
+static int
+eth_xen_guest_xmit(struct eth_xen_internals *in, uint16_t qid,
+		   struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct xnb_queue *q = xnb_vif_queue(in->vif, qid);
+	struct eth_xen_guest_rx *grx = &in->guest_rx[qid];
+	struct xnb_rxq *rxq;
+	uint32_t queued;
+	uint16_t n;
+
+	if (!xnb_queue_enter(q, XNB_DIR_RX))
+		return -ENOTCONN;
+	rxq = xnb_queue_rxq(q);
+	grx->feat = xnb_vif_features(in->vif);
+	queued = xnb_rxq_backlog(rxq);
+	if (queued != 0 && nb_pkts != 0) {
+		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, NULL, 0);
+		queued = xnb_rxq_backlog(rxq);
+	}
+	n = RTE_MIN((uint32_t)nb_pkts, in->backlog - RTE_MIN(queued,
+							       in->backlog));
+	if (n != 0 || nb_pkts == 0)
+		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, (void **)pkts, n);
+	if (n < nb_pkts)
+		grx->full += nb_pkts - n;
+	xnb_queue_leave(q, XNB_DIR_RX);
+	return n;
+}
+
+/* Frames the guest had no room for wait in libxnb's backlog until the next
+ * xmit call; the Rx poll flushes them so they do not wait for traffic. */
+void
+eth_xen_tx_flush_backlog(struct eth_xen_internals *in, uint16_t qid)
+{
+	struct xnb_queue *q = xnb_vif_queue(in->vif, qid);
+
+	if (!rte_spinlock_trylock(&in->guest_rx[qid].lock))
+		return;
+	if (xnb_rxq_backlog(xnb_queue_rxq(q)) != 0)
+		eth_xen_guest_xmit(in, qid, NULL, 0);
+	rte_spinlock_unlock(&in->guest_rx[qid].lock);
+}
+
+uint16_t
+eth_xen_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct eth_xen_txq *txq = queue;
+	struct eth_xen_internals *in = txq->internals;
+	uint16_t nq = xnb_vif_num_queues(in->vif);
+	uint16_t qid;
+	int ret;
+
+	if (unlikely(nq == 0)) {
+		txq->link_down += nb_pkts;
+		return 0;
+	}
+	/* Several ethdev Tx queues may share a netif queue when the guest
+	 * chose fewer queues: the ring lock serialises them. */
+	qid = txq->queue_id < nq ? txq->queue_id : txq->queue_id % nq;
+	rte_spinlock_lock(&in->guest_rx[qid].lock);
+	ret = eth_xen_guest_xmit(in, qid, pkts, nb_pkts);
+	rte_spinlock_unlock(&in->guest_rx[qid].lock);
+	if (unlikely(ret < 0)) {
+		txq->link_down += nb_pkts;
+		return 0;
+	}
+	return ret;
+}
+
+void
+eth_xen_drain_backlogs(struct eth_xen_internals *in)
+{
+	uint16_t qid;
+
+	for (qid = 0; qid < in->max_queues; qid++) {
+		rte_spinlock_lock(&in->guest_rx[qid].lock);
+		xnb_rxq_drain(xnb_queue_rxq(xnb_vif_queue(in->vif, qid)),
+			      &eth_xen_guest_rx_ops, &in->guest_rx[qid]);
+		rte_spinlock_unlock(&in->guest_rx[qid].lock);
+	}
+}
