@@ -28,6 +28,7 @@ enum {
 	OPT_HOSTILE,
 	OPT_CPU,
 	OPT_SPLIT,
+	OPT_SINGLE,
 	OPT_NO_SG,
 	OPT_NO_GSO,
 	OPT_GSO,
@@ -57,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "hostile", required_argument, NULL, OPT_HOSTILE },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "split-evtchn", no_argument, NULL, OPT_SPLIT },
+	{ "single-evtchn", no_argument, NULL, OPT_SINGLE },
 	{ "no-sg", no_argument, NULL, OPT_NO_SG },
 	{ "no-gso", no_argument, NULL, OPT_NO_GSO },
 	{ "gso", no_argument, NULL, OPT_GSO },
@@ -81,7 +83,11 @@ usage(const char *prog)
 	       "  --devid N           vif device id (default 0)\n"
 	       "  --queues N          queues to ask for (default 1, max %u)\n"
 	       "  --split-evtchn      separate Tx/Rx event channels when "
-	       "offered\n"
+	       "offered (the default,\n"
+	       "                      as Linux netfront does)\n"
+	       "  --single-evtchn     one event channel per queue even when "
+	       "split ones are\n"
+	       "                      offered\n"
 	       "  --no-sg, --no-gso   do not offer scatter-gather / GSO\n"
 	       "  --size B            frame length, %u..%u (default 60)\n"
 	       "  --gso               IPv4/TCP frames with csum_blank, GSO "
@@ -267,7 +273,10 @@ fe_opts_parse(int argc, char **argv, struct fe_opts *o)
 			o->cpu = (int)v;
 			break;
 		case OPT_SPLIT:
-			o->split_evtchn = true;
+			o->single_evtchn = false;
+			break;
+		case OPT_SINGLE:
+			o->single_evtchn = true;
 			break;
 		case OPT_NO_SG:
 			o->no_sg = true;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The frontend half of the xenbus handshake, as Linux xen-netfront does it:
- * wait for the toolstack's device (backend, backend-id, mac), wait for the
- * backend's InitWait, read its features, set up rings and event channels,
- * write them in one transaction, go Connected. Backend Closing/Closed makes
+ * The frontend half of the xenbus handshake, as Linux 6.1 xen-netfront does
+ * it: wait for the toolstack's device (backend, backend-id, mac), wait for
+ * the backend's InitWait, read its features, write xdp-headroom, set up
+ * rings and event channels (split ones when offered), write them in one
+ * transaction, go Connected straight from Initialising (never Initialised;
+ * feature-ctrl-ring is ignored, as 6.1 does). Backend Closing/Closed makes
  * us Closing then Closed; a backend that comes back to InitWait gets a new
  * connection.
  */
@@ -122,7 +124,11 @@ write_queue_keys(struct fe *fe, xs_transaction_t t, struct fe_queue *q,
 	return ret;
 }
 
-/* Everything netfront writes in talk_to_netback's transaction. */
+/*
+ * Everything netfront writes in talk_to_netback's transaction, in its
+ * order: Linux 6.1 writes multi-queue-num-queues whenever the backend
+ * offers multi-queue-max-queues, even for one queue (seen on Xen 4.17).
+ */
 static int
 write_keys(struct fe *fe, xs_transaction_t t, bool has_mq)
 {
@@ -188,7 +194,7 @@ connect_backend(struct fe *fe)
 	max_q = xs_get_uint(fe, be, "multi-queue-max-queues", 65535, 1);
 	n = fe->opt.queues < max_q ? fe->opt.queues : (unsigned int)max_q;
 	n = n == 0 ? 1 : n;
-	split = fe->opt.split_evtchn &&
+	split = !fe->opt.single_evtchn &&
 		xs_get_uint(fe, be, "feature-split-event-channels", 1, 0);
 	fe->be_sg = !fe->opt.no_sg && xs_get_uint(fe, be, "feature-sg", 1, 0);
 	fe->be_gso4 = !fe->opt.no_gso &&
@@ -197,6 +203,13 @@ connect_backend(struct fe *fe)
 	if (ret < 0) {
 		fe->fail = "traffic needs features the vif lacks";
 		return ret;
+	}
+	/* Linux 6.1 tells a backend with feature-xdp-headroom its XDP
+	 * headroom (0: no XDP program) first, outside the transaction. */
+	if (xs_get_uint(fe, be, "feature-xdp-headroom", 1, 0)) {
+		ret = xs_put(fe, XBT_NULL, fe->fe_dir, "xdp-headroom", "0");
+		if (ret < 0)
+			return ret;
 	}
 	/* Pages of the last connection must be ours again before reuse. */
 	if (fe_grant_reclaim(fe) != 0) {

@@ -41,7 +41,7 @@ struct fe_opts {
 	bool verify;
 	bool rx_only;
 	bool tx_only;
-	bool split_evtchn;
+	bool single_evtchn; /* one event channel even when split is offered */
 	bool no_sg;
 	bool no_gso;
 	bool gso;

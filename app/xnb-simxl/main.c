@@ -27,7 +27,12 @@ usage(FILE *f)
 		"  network-detach DOMID DEVID\n"
 		"  network-list DOMID\n"
 		"  destroy DOMID\n"
-		"DIR defaults to $XNB_SIM_DIR; RATE as in xl (10Mb/s@20ms).\n");
+		"DIR defaults to $XNB_SIM_DIR; RATE as in xl (10Mb/s@20ms).\n"
+		"destroy follows libxl: pause the guest (SIGSTOP), per vif\n"
+		"remove the frontend dir and write backend online=0 state=5,\n"
+		"wait (2 s) for state 6, run the hotplug script offline, remove\n"
+		"the backend dir; remove /local/domain/N and /libxl/N; kill the\n"
+		"guest (@releaseDomain).\n");
 }
 
 static int

@@ -96,12 +96,18 @@ sim_open(struct xnb_hv *hv, const char *arg)
 			strerror(-ret), arg);
 		goto free_sim;
 	}
+	ret = hv_sim_win_init(s);
+	if (ret < 0) {
+		XNB_LOG(ERR, "sim: cannot reserve the grant-mapping window: %s",
+			strerror(-ret));
+		goto close_xs;
+	}
 	s->sock = xnb_sim_connect(arg);
 	if (s->sock < 0) {
 		ret = s->sock;
 		XNB_LOG(ERR, "sim: cannot connect to %s/%s: %s", arg,
 			XNB_SIM_HV_SOCKET, strerror(-ret));
-		goto close_xs;
+		goto free_win;
 	}
 	ret = broker_hello(s, hv->domid);
 	if (ret < 0) {
@@ -109,10 +115,20 @@ sim_open(struct xnb_hv *hv, const char *arg)
 			hv->domid, strerror(-ret));
 		goto close_sock;
 	}
+	ret = xnb_hv_xs_watch(hv, "@releaseDomain", HV_SIM_REL_TOKEN);
+	if (ret < 0) {
+		XNB_LOG(ERR, "sim: cannot watch @releaseDomain: %s",
+			strerror(-ret));
+		goto unmap_domtab;
+	}
 	return 0;
 
+unmap_domtab:
+	munmap((void *)(uintptr_t)s->domtab, XNB_SIM_DOMTAB_SIZE);
 close_sock:
 	close(s->sock);
+free_win:
+	hv_sim_win_fini(s);
 close_xs:
 	xnb_hv_xs_disconnect(&s->xs);
 free_sim:
@@ -128,11 +144,30 @@ sim_close(struct xnb_hv *hv)
 	struct hv_sim *s = hv->priv;
 
 	hv_sim_grant_fini(s);
+	hv_sim_win_fini(s);
 	munmap((void *)(uintptr_t)s->domtab, XNB_SIM_DOMTAB_SIZE);
 	close(s->sock);
 	xnb_hv_xs_disconnect(&s->xs);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+/* The owner's watch events; ours (a domain died) sweep the domain cache
+ * and are not passed on. */
+static char **
+sim_xs_read_watch(struct xnb_hv *hv, unsigned int *num)
+{
+	struct hv_sim *s = hv->priv;
+	char **v;
+
+	while ((v = xnb_hv_xs_read_watch(hv, num)) != NULL &&
+	       strcmp(v[1], HV_SIM_REL_TOKEN) == 0) {
+		free(v);
+		pthread_mutex_lock(&s->lock);
+		hv_sim_dom_sweep(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+	return v;
 }
 
 static struct xnb_hv_evtchn *
@@ -249,7 +284,7 @@ const struct xnb_hv_ops xnb_hv_sim_ops = {
 	.xs_watch = xnb_hv_xs_watch,
 	.xs_unwatch = xnb_hv_xs_unwatch,
 	.xs_fd = xnb_hv_xs_fd,
-	.xs_read_watch = xnb_hv_xs_read_watch,
+	.xs_read_watch = sim_xs_read_watch,
 	.xs_transaction_start = xnb_hv_xs_transaction_start,
 	.xs_transaction_end = xnb_hv_xs_transaction_end,
 	.xs_domain_path = xnb_hv_xs_domain_path,

@@ -2,7 +2,8 @@
 /*
  * hv_sim's cache of guest domains (see hv_sim.h): fetched from the broker
  * on first use, looked up without locks, retired when the broker's shared
- * generation table says the domain died or was replaced.
+ * generation table says the domain died or was replaced: at once when
+ * xenstore reports a death (hv_sim_dom_sweep), else at the next lookup.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -67,6 +68,21 @@ hv_sim_dom_retire(struct hv_sim *s, uint16_t domid)
 	d->next_retired = s->retired;
 	s->retired = d;
 	hv_sim_dom_reap(s);
+}
+
+/* Retire every cached domain the broker no longer has; s->lock held. */
+void
+hv_sim_dom_sweep(struct hv_sim *s)
+{
+	struct hv_sim_dom *d;
+	uint32_t domid;
+
+	for (domid = 0; domid < XNB_SIM_DOMID_MAX; domid++) {
+		d = s->doms[domid];
+		if (d != NULL &&
+		    __atomic_load_n(d->gen_slot, __ATOMIC_ACQUIRE) != d->gen)
+			hv_sim_dom_retire(s, (uint16_t)domid);
+	}
 }
 
 static void *
@@ -213,13 +229,23 @@ hv_sim_dom_get(struct hv_sim *s, xnb_domid_t domid)
 		__atomic_fetch_add(&d->users, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&s->doms[domid], __ATOMIC_SEQ_CST) == d)
 			return d;
-		__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
+		hv_sim_dom_put(s, d);
 	}
 	return NULL;
 }
 
+/*
+ * The last user of a domain retired meanwhile releases it: the retirer
+ * unpublishes, then reads users; we drop users, then read the slot (both
+ * sequentially consistent), so at least one of the two sees the other.
+ */
 void
-hv_sim_dom_put(struct hv_sim_dom *d)
+hv_sim_dom_put(struct hv_sim *s, struct hv_sim_dom *d)
 {
-	__atomic_fetch_sub(&d->users, 1, __ATOMIC_RELEASE);
+	if (__atomic_sub_fetch(&d->users, 1, __ATOMIC_SEQ_CST) != 0 ||
+	    __atomic_load_n(&s->doms[d->domid], __ATOMIC_SEQ_CST) == d)
+		return;
+	pthread_mutex_lock(&s->lock);
+	hv_sim_dom_reap(s);
+	pthread_mutex_unlock(&s->lock);
 }

@@ -181,15 +181,14 @@ unpin_pinned(struct hv_sim_dom *d, const xnb_gref_t *refs,
 			grant_unpin(d, refs[i], writable);
 }
 
-/* Pin every ref and map them into one fresh region. Returns the region's
- * address or NULL + errno, with every pin undone. */
+/* Pin every ref and map them into one fresh region of the window.
+ * Returns the region's address or NULL + errno, with every pin undone. */
 static uint8_t *
-map_pinned(struct hv_sim_dom *d, const xnb_gref_t *refs,
+map_pinned(struct hv_sim *s, struct hv_sim_dom *d, const xnb_gref_t *refs,
 	   struct map_pin *pins, uint32_t count, bool writable,
 	   xnb_domid_t self)
 {
 	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
-	size_t len = (size_t)count * XNB_PAGE_SIZE;
 	bool failed = false;
 	uint32_t i, run;
 	uint8_t *base;
@@ -208,11 +207,14 @@ map_pinned(struct hv_sim_dom *d, const xnb_gref_t *refs,
 		err = EFAULT;
 		goto unpin;
 	}
-	base = mmap(NULL, len, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED) {
-		err = ENOMEM;
-		goto fail_all;
+	base = hv_sim_win_alloc(s, count);
+	if (base == NULL) {
+		/* Xen's maptrack table is full. */
+		unpin_pinned(d, refs, pins, count, writable);
+		for (i = 0; i < count; i++)
+			pins[i].status = XNB_GNTST_NO_DEVICE_SPACE;
+		errno = ENOMEM;
+		return NULL;
 	}
 	/* One mmap per run of consecutive guest frames. */
 	for (i = 0; i < count; i += run) {
@@ -225,7 +227,7 @@ map_pinned(struct hv_sim_dom *d, const xnb_gref_t *refs,
 			 (off_t)pins[i].frame * XNB_PAGE_SIZE);
 		if (p == MAP_FAILED) {
 			err = errno;
-			munmap(base, len);
+			hv_sim_win_free(s, base, count);
 			goto fail_all;
 		}
 	}
@@ -275,7 +277,7 @@ hv_sim_map_grants(struct xnb_hv *hv, xnb_domid_t domid,
 			status[i] = XNB_GNTST_GENERAL_ERROR;
 		goto free_region;
 	}
-	r->addr = map_pinned(d, refs, pins, count, writable, hv->domid);
+	r->addr = map_pinned(s, d, refs, pins, count, writable, hv->domid);
 	err = errno;
 	for (i = 0; status != NULL && i < count; i++)
 		status[i] = pins[i].status;
@@ -292,13 +294,13 @@ hv_sim_map_grants(struct xnb_hv *hv, xnb_domid_t domid,
 	r->next = s->regions[b];
 	s->regions[b] = r;
 	pthread_mutex_unlock(&s->lock);
-	hv_sim_dom_put(d);
+	hv_sim_dom_put(s, d);
 	return r->addr;
 
 free_region:
 	free(pins);
 	free(r);
-	hv_sim_dom_put(d);
+	hv_sim_dom_put(s, d);
 	errno = err;
 	return NULL;
 }
@@ -328,7 +330,13 @@ region_release(struct hv_sim *s, struct hv_sim_region *r)
 	struct hv_sim_dom *d = r->dom;
 	uint32_t i;
 
-	munmap(r->addr, (size_t)r->count * XNB_PAGE_SIZE);
+	if (hv_sim_win_free(s, r->addr, r->count) < 0) {
+		/* Only if the kernel is out of memory: the pages stay
+		 * reachable, so they stay pinned (the guest cannot reuse
+		 * them) and the domain's memory stays mapped. */
+		free(r);
+		return;
+	}
 	for (i = 0; i < r->count; i++)
 		grant_unpin(d, r->refs[i], r->writable);
 	__atomic_fetch_sub(&d->regions, 1, __ATOMIC_SEQ_CST);
@@ -365,22 +373,30 @@ copy_hv_sim_dom_get(struct hv_sim *s, struct copy_dom *c, xnb_domid_t domid)
 	if (c->d != NULL && c->domid == domid)
 		return c->d;
 	if (c->d != NULL)
-		hv_sim_dom_put(c->d);
+		hv_sim_dom_put(s, c->d);
 	c->d = hv_sim_dom_get(s, domid);
 	c->domid = domid;
 	return c->d;
 }
 
-/* One side of a copy op: a pinned grant's page or a local pointer. */
+/*
+ * One side of a copy op: a pinned grant's page or a local pointer. Xen
+ * takes a local frame only if the caller owns it: a page mapped from a
+ * foreign domain is GNTST_bad_page (get_paged_frame), per op. A copy
+ * between guests must name both grants, never a mapping of one of them.
+ */
 static int16_t
-copy_side(struct copy_dom *c, union xnb_gcopy_ptr *ptr, bool gref,
-	  bool writable, xnb_domid_t self, uint8_t **p)
+copy_side(struct hv_sim *s, struct copy_dom *c, union xnb_gcopy_ptr *ptr,
+	  bool gref, bool writable, uint16_t len, xnb_domid_t self,
+	  uint8_t **p)
 {
 	struct hv_sim_dom *d;
 	uint32_t frame;
 	int16_t st;
 
 	if (!gref) {
+		if (hv_sim_win_overlaps(s, ptr->virt, len))
+			return XNB_GNTST_BAD_PAGE;
 		*p = ptr->virt;
 		return XNB_GNTST_OKAY;
 	}
@@ -407,10 +423,10 @@ copy_one(struct hv_sim *s, struct xnb_gcopy *op, struct copy_dom *cs,
 		return XNB_GNTST_BAD_DOMAIN;
 	if (dg && copy_hv_sim_dom_get(s, cd, op->dest.foreign.domid) == NULL)
 		return XNB_GNTST_BAD_DOMAIN;
-	st = copy_side(cs, &op->source, sg, false, self, &src);
+	st = copy_side(s, cs, &op->source, sg, false, op->len, self, &src);
 	if (st != XNB_GNTST_OKAY)
 		return st;
-	st = copy_side(cd, &op->dest, dg, true, self, &dst);
+	st = copy_side(s, cd, &op->dest, dg, true, op->len, self, &dst);
 	if (st != XNB_GNTST_OKAY)
 		goto unpin_src;
 	if ((sg && op->source.foreign.offset + op->len > XNB_PAGE_SIZE) ||
@@ -439,9 +455,9 @@ hv_sim_copy_grants(struct xnb_hv *hv, struct xnb_gcopy *ops, uint32_t count)
 	for (i = 0; i < count; i++)
 		ops[i].status = copy_one(s, &ops[i], &cs, &cd, hv->domid);
 	if (cs.d != NULL)
-		hv_sim_dom_put(cs.d);
+		hv_sim_dom_put(s, cs.d);
 	if (cd.d != NULL)
-		hv_sim_dom_put(cd.d);
+		hv_sim_dom_put(s, cd.d);
 	return 0;
 }
 

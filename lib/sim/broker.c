@@ -2,6 +2,8 @@
 /* The broker: DIR/hv.sock, connections, requests, the domain registry. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "broker_priv.h"
@@ -18,6 +21,8 @@
 /* Connections served at once; more are refused. */
 #define BROKER_MAX_CONNS 1024u
 #define BROKER_EVENTS 16
+/* How long destroy waits for a killed guest process to be gone. */
+#define BROKER_KILL_WAIT_MS 1000
 
 /* Logs go to stderr: this library knows nothing of DPDK. */
 #define BLOG(fmt, ...) fprintf(stderr, "xnb-simhv: " fmt "\n", ##__VA_ARGS__)
@@ -36,6 +41,7 @@ xnb_sim_broker_dom(struct xnb_sim_broker *b, uint16_t domid, bool create)
 	d->mem_fd = -1;
 	d->gnttab_fd = -1;
 	d->active_fd = -1;
+	d->pidfd = -1;
 	TAILQ_INIT(&d->pins);
 	b->doms[domid] = d;
 	return d;
@@ -61,8 +67,11 @@ domain_kill(struct xnb_sim_broker *b, struct bdom *d)
 	xnb_sim_broker_pins_free(d);
 	close(d->mem_fd);
 	close(d->gnttab_fd);
+	if (d->pidfd >= 0)
+		close(d->pidfd);
 	d->mem_fd = -1;
 	d->gnttab_fd = -1;
+	d->pidfd = -1;
 	d->guest = NULL;
 	xnb_sim_broker_dom_put(b, d);
 	if (b->died != NULL)
@@ -90,6 +99,20 @@ conn_close(struct xnb_sim_broker *b, struct bconn *c)
 	TAILQ_REMOVE(&b->conns, c, next);
 	b->nconns--;
 	free(c);
+}
+
+/* The process on the other end of c, for pause and destroy; -1 when it
+ * is our own (a guest in the broker's process cannot be stopped). */
+static int
+peer_pidfd(const struct bconn *c)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    cred.pid <= 0 || cred.pid == getpid())
+		return -1;
+	return (int)syscall(SYS_pidfd_open, cred.pid, 0);
 }
 
 /*
@@ -141,6 +164,7 @@ do_guest_register(struct xnb_sim_broker *b, struct bconn *c,
 	if (d == NULL)
 		return -ENOMEM;
 	d->guest = c;
+	d->pidfd = peer_pidfd(c);
 	d->mem_fd = fds[0];
 	d->gnttab_fd = fds[1];
 	fds[0] = -1;
@@ -210,6 +234,48 @@ do_domain_get(struct xnb_sim_broker *b, struct bconn *c,
 	return 0;
 }
 
+/* The toolstack's pause and destroy (xnb_sim_proto.h). */
+static int
+do_domain_ctl(struct xnb_sim_broker *b, struct bconn *c,
+	      const struct xnb_sim_req *req)
+{
+	uint32_t domid = req->u.domain_ctl.domid;
+	struct bconn *g;
+	struct bdom *d;
+
+	if (c->role != BCONN_BACKEND || c->domid != 0)
+		return -EPERM;
+	if (domid == 0 || domid >= XNB_SIM_DOMID_MAX)
+		return -EINVAL;
+	d = b->doms[domid];
+	if (d == NULL || d->guest == NULL)
+		return -ESRCH;
+	if (req->type == XNB_SIM_DOMAIN_PAUSE) {
+		if (d->pidfd < 0)
+			return -EOPNOTSUPP;
+		if (syscall(SYS_pidfd_send_signal, d->pidfd, SIGSTOP, NULL,
+			    0) < 0)
+			return -errno;
+		return 0;
+	}
+	/* Destroy: the process goes, and the domain with it now, not when
+	 * its connection closes; the guest connection is cut so that it
+	 * closes at the next turn of the loop. */
+	g = d->guest;
+	if (d->pidfd >= 0 &&
+	    syscall(SYS_pidfd_send_signal, d->pidfd, SIGKILL, NULL, 0) == 0) {
+		struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
+
+		/* Dead before @releaseDomain fires, as on Xen (bounded: a
+		 * process stuck in the kernel does not stall the broker). */
+		poll(&pfd, 1, BROKER_KILL_WAIT_MS);
+	}
+	xnb_sim_broker_close_ports_of(b, g);
+	domain_kill(b, d);
+	shutdown(g->fd, SHUT_RDWR);
+	return 0;
+}
+
 /* Handle one well-formed request; fills rep and the fds to send back. */
 static int
 dispatch(struct xnb_sim_broker *b, struct bconn *c,
@@ -254,6 +320,9 @@ dispatch(struct xnb_sim_broker *b, struct bconn *c,
 			return -EPERM;
 		return xnb_sim_broker_close_port(b, c,
 						 req->u.evtchn_close.port);
+	case XNB_SIM_DOMAIN_PAUSE:
+	case XNB_SIM_DOMAIN_DESTROY:
+		return do_domain_ctl(b, c, req);
 	default:
 		return -ENOSYS;
 	}

@@ -68,6 +68,7 @@ struct bport {
 struct bdom {
 	uint16_t domid;
 	struct bconn *guest;	/* registering connection, NULL if none */
+	int pidfd;	/* the guest's process (pause, destroy); -1: none */
 	int mem_fd;
 	int gnttab_fd;
 	uint32_t npages;

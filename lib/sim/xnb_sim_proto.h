@@ -9,7 +9,8 @@
  * Roles: a connection is either a guest (XNB_SIM_GUEST_REGISTER: it owns a
  * domain, the domain dies when the connection closes) or a backend
  * (XNB_SIM_BACKEND_HELLO: a privileged process of domain N, typically dom0,
- * that may fetch guest memory and bind event channels). A guest may
+ * that may fetch guest memory and bind event channels; one of domain 0 may
+ * also pause and destroy guests, as the toolstack does). A guest may
  * register only a domain the toolstack created (introduced to xenstore)
  * and not registered yet. A backend's grant pins live in tables the broker
  * handed out (xnb_sim_pins.h): when its connection closes, the broker
@@ -54,6 +55,13 @@ enum xnb_sim_msg_type {
 	XNB_SIM_EVTCHN_ALLOC_UNBOUND,	/* reply: 1 fd, own end */
 	XNB_SIM_EVTCHN_BIND,		/* backend; reply: 1 fd, own end */
 	XNB_SIM_EVTCHN_CLOSE,
+	/* The toolstack (a backend connection of domain 0), as xl pause and
+	 * xl destroy: stop the guest's process, which keeps its memory and
+	 * grants; kill it and the domain at once (@releaseDomain). -ESRCH
+	 * without a live guest; pause -EOPNOTSUPP for a guest living in the
+	 * broker's own process. */
+	XNB_SIM_DOMAIN_PAUSE,
+	XNB_SIM_DOMAIN_DESTROY,
 };
 
 /* Every request: this header, then the type's fixed body. */
@@ -81,6 +89,9 @@ struct xnb_sim_req {
 		struct {
 			uint32_t port;
 		} evtchn_close;
+		struct {
+			uint32_t domid;
+		} domain_ctl;
 	} u;
 };
 

@@ -56,6 +56,16 @@ xnb_simxl_open(const char *dir)
 		errno = err;
 		return NULL;
 	}
+	if (dir != NULL) {
+		xl->sim_dir = strdup(dir);
+		if (xl->sim_dir == NULL) {
+			xs_close(xl->xs);
+			free(path);
+			free(xl);
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
 	xl->xs_path = path;
 	return xl;
 }
@@ -67,6 +77,7 @@ xnb_simxl_close(struct xnb_simxl *xl)
 		return;
 	xs_close(xl->xs);
 	free(xl->xs_path);
+	free(xl->sim_dir);
 	free(xl);
 }
 

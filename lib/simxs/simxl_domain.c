@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Toolstack stand-in: domain creation and destruction as libxl does them
- * in xenstore (libxl__domain_make, XS_INTRODUCE; device teardown, node
- * removal, XS_RELEASE).
+ * (libxl__domain_make, XS_INTRODUCE; libxl__destroy_domid: pause, forced
+ * device removal, node removal, domain destruction).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "xnb_sim_proto.h"
 #include "simxl_int.h"
 
 struct domain_args {
@@ -55,7 +56,16 @@ domain_make(struct xnb_simxl *xl, xs_transaction_t t, void *arg)
 		if (ret < 0)
 			return ret;
 	}
-	return 0;
+	/* libxl's private records start empty (noperm): whatever a domain
+	 * of the same id left there is gone. */
+	snprintf(path, sizeof(path), "/libxl/%u", a->domid);
+	if (!xs_rm(xl->xs, t, path) && errno != ENOENT)
+		return -errno;
+	ret = simxl_mkdir_perms(xl, t, path, 0, -1);
+	if (ret < 0)
+		return ret;
+	snprintf(path, sizeof(path), "/libxl/%u/device", a->domid);
+	return simxl_mkdir_perms(xl, t, path, 0, -1);
 }
 
 int
@@ -99,49 +109,55 @@ domain_remove(struct xnb_simxl *xl, xs_transaction_t t, void *arg)
 {
 	const uint16_t *domid = arg;
 	char path[96];
+	int ret;
 
 	snprintf(path, sizeof(path), "/local/domain/%u", *domid);
-	if (!xs_rm(xl->xs, t, path) && errno != ENOENT)
-		return -errno;
+	ret = simxl_path_cleanup(xl, t, path);
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
 	snprintf(path, sizeof(path), "/libxl/%u", *domid);
-	if (!xs_rm(xl->xs, t, path) && errno != ENOENT)
-		return -errno;
-	return 0;
+	ret = simxl_path_cleanup(xl, t, path);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/* A hypervisor call that may find nothing to act on: no simulator (a
+ * real xenstored), no guest process registered, or one we cannot stop. */
+static bool
+hv_nothing_to_do(int ret)
+{
+	return ret == -ENOTSUP || ret == -ESRCH || ret == -EOPNOTSUPP ||
+	       ret == -ENOENT || ret == -ECONNREFUSED;
 }
 
 int
 xnb_simxl_domain_destroy(struct xnb_simxl *xl, uint16_t domid)
 {
-	struct xnb_simxl_nic_info info[64];
-	int n, i, ret, first_err = 0;
+	int ret, first_err;
 
 	if (domid == 0 || domid > SIMXL_DOMID_MAX) {
 		SIMXL_ERR("invalid domain id %u", domid);
 		return -EINVAL;
 	}
-	/* Detach removes the device's nodes even when its backend is
-	 * stuck, so every round makes progress or fails. */
-	while ((n = xnb_simxl_nic_list(xl, domid, info, 64)) > 0) {
-		for (i = 0; i < n && i < 64; i++) {
-			ret = xnb_simxl_nic_detach(xl, domid, info[i].devid,
-						   SIMXL_DESTROY_WAIT_MS);
-			if (ret < 0 && ret != -ETIMEDOUT) {
-				first_err = ret;
-				break;
-			}
-		}
-		if (first_err < 0)
-			break;
-	}
-	if (n < 0 && n != -ENOENT)
-		return n;
+	/* libxl__destroy_domid: the guest stops running first, so it never
+	 * sees its devices go. */
+	ret = simxl_hv_domain_ctl(xl, domid, XNB_SIM_DOMAIN_PAUSE);
+	if (ret < 0 && !hv_nothing_to_do(ret))
+		SIMXL_ERR("cannot pause domain %u: %s", domid, strerror(-ret));
+	first_err = simxl_nic_destroy_all(xl, domid);
 	ret = simxl_txn(xl, domain_remove, &domid);
 	if (ret < 0) {
 		SIMXL_ERR("cannot remove domain %u from xenstore: %s", domid,
 			  strerror(-ret));
 		return ret;
 	}
-	/* Already gone if the hypervisor reported its death. */
+	/* xc_domain_destroy: the guest process dies, the simulator fires
+	 * @releaseDomain as Xen's VIRQ_DOM_EXC makes xenstored do. */
+	ret = simxl_hv_domain_ctl(xl, domid, XNB_SIM_DOMAIN_DESTROY);
+	if (ret < 0 && !hv_nothing_to_do(ret))
+		SIMXL_ERR("cannot destroy domain %u: %s", domid,
+			  strerror(-ret));
+	/* No guest process (or a real xenstored): release it ourselves.
+	 * Already gone if the domain died above or before. */
 	if (!xs_release_domain(xl->xs, domid) && errno != ENOENT) {
 		ret = -errno;
 		SIMXL_ERR("cannot release domain %u: %s", domid,

@@ -21,12 +21,14 @@
 #define SIMXL_STATE_INITWAIT 2
 #define SIMXL_STATE_CONNECTED 4
 #define SIMXL_STATE_CLOSED 6
-/* How long destroy waits for each backend before removing anyway. */
+/* How long destroy waits for the backends before removing anyway (libxl:
+ * 10 s; shorter here, as tests destroy domains whose backend is gone). */
 #define SIMXL_DESTROY_WAIT_MS 2000u
 
 struct xnb_simxl {
 	struct xs_handle *xs;
 	char *xs_path; /* socket we connected to, NULL: libxenstore default */
+	char *sim_dir; /* simulator directory, NULL: not the simulator */
 	unsigned int seq; /* for watch tokens */
 };
 
@@ -62,6 +64,20 @@ int simxl_parse_mac(const char *s, char *out);
 int simxl_random_mac(char *out);
 /* xl's vif rate ("10Mb/s@20ms") as libxl writes it: "<bytes>,<usecs>". */
 int simxl_parse_rate(const char *s, char *out, size_t len);
+/*
+ * Destroy every vif of a dying domain as libxl's forced remove does:
+ * frontend nodes removed and backend asked to close (online=0, Closing) in
+ * one transaction per vif, all vifs first; then wait (bounded) for each
+ * backend to be Closed, run its hotplug script offline and remove its
+ * nodes, whatever the backend did. 0 or the first -errno.
+ */
+int simxl_nic_destroy_all(struct xnb_simxl *xl, uint16_t domid);
+/*
+ * The simulated hypervisor's part of a domain's life (DIR/hv.sock):
+ * XNB_SIM_DOMAIN_PAUSE or XNB_SIM_DOMAIN_DESTROY of domid. -ESRCH when no
+ * guest process has the domain, -ENOTSUP when xl is not on a simulator.
+ */
+int simxl_hv_domain_ctl(struct xnb_simxl *xl, uint16_t domid, uint32_t type);
 /* Run a vif hotplug script as libxl does and wait for it (and, online,
  * for hotplug-status "connected"). */
 int simxl_hotplug(struct xnb_simxl *xl, const char *script,

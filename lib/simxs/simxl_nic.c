@@ -337,27 +337,42 @@ free_script:
 	return ret;
 }
 
+struct close_args {
+	const struct nic_paths *p;
+	bool force; /* domain destroy: the frontend goes first */
+};
+
+/* libxl__initiate_device_generic_remove's transaction. */
 static int
 close_txn(struct xnb_simxl *xl, xs_transaction_t t, void *arg)
 {
-	const struct nic_paths *p = arg;
+	const struct close_args *a = arg;
 	char path[SIMXL_PATH_LEN];
 	int state, ret;
 
-	ret = join(path, p->be, "state");
+	/* Forced (destroy), the guest's nodes go before anything is asked:
+	 * the guest is paused and must not see its backend close. */
+	if (a->force) {
+		ret = simxl_path_cleanup(xl, t, a->p->fe);
+		if (ret < 0 && ret != -ENOENT)
+			return ret;
+	}
+	ret = join(path, a->p->be, "state");
 	if (ret < 0)
 		return ret;
 	state = simxl_read_int(xl, t, path);
-	/* No backend left, or closed already: nothing to ask. */
-	if (state < 0 || state == SIMXL_STATE_CLOSED)
+	/* No backend left: only the frontend to clean up. */
+	if (state < 0)
 		return 0;
-	ret = join(path, p->be, "online");
+	ret = join(path, a->p->be, "online");
 	if (ret == 0)
 		ret = simxl_write(xl, t, path, "0");
-	if (ret == 0)
-		ret = join(path, p->be, "state");
-	if (ret == 0)
-		ret = simxl_write(xl, t, path, "5"); /* Closing */
+	/* A backend that is Closed already stays so. */
+	if (ret == 0 && state != SIMXL_STATE_CLOSED) {
+		ret = join(path, a->p->be, "state");
+		if (ret == 0)
+			ret = simxl_write(xl, t, path, "5"); /* Closing */
+	}
 	return ret;
 }
 
@@ -403,6 +418,7 @@ xnb_simxl_nic_detach(struct xnb_simxl *xl, uint16_t domid, int devid,
 	unsigned int timeout = timeout_ms != 0 ? timeout_ms :
 		XNB_SIMXL_TIMEOUT_MS;
 	char path[SIMXL_PATH_LEN], *script = NULL;
+	struct close_args ca;
 	struct nic_paths p;
 	int ret, hp;
 
@@ -410,7 +426,9 @@ xnb_simxl_nic_detach(struct xnb_simxl *xl, uint16_t domid, int devid,
 		SIMXL_ERR("domain %u has no vif %d", domid, devid);
 		return -ENOENT;
 	}
-	ret = simxl_txn(xl, close_txn, &p);
+	ca.p = &p;
+	ca.force = false;
+	ret = simxl_txn(xl, close_txn, &ca);
 	if (ret < 0) {
 		SIMXL_ERR("cannot ask backend %s to close: %s", p.be,
 			  strerror(-ret));
@@ -433,6 +451,96 @@ xnb_simxl_nic_detach(struct xnb_simxl *xl, uint16_t domid, int devid,
 out:
 	free(script);
 	return ret;
+}
+
+/* One vif of a domain being destroyed. */
+struct doomed_nic {
+	struct nic_paths p;
+	char *script;
+	int devid;
+};
+
+/* The domain's vifs from libxl's copy: a malloc()ed array (NULL when
+ * there are none), count in *n. 0 or -ENOMEM. */
+static int
+doomed_nics(struct xnb_simxl *xl, uint16_t domid, struct doomed_nic **out,
+	    unsigned int *n)
+{
+	char dir[SIMXL_PATH_LEN], **d, *end;
+	struct doomed_nic *nics;
+	unsigned int i, nd;
+	long devid;
+
+	*n = 0;
+	*out = NULL;
+	snprintf(dir, sizeof(dir), "/libxl/%u/device/vif", domid);
+	d = xs_directory(xl->xs, XBT_NULL, dir, &nd);
+	if (d == NULL || nd == 0) {
+		free(d);
+		return 0;
+	}
+	nics = calloc(nd, sizeof(*nics));
+	if (nics == NULL) {
+		free(d);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nd; i++) {
+		devid = strtol(d[i], &end, 10);
+		if (*end != '\0' || devid < 0 || devid > INT32_MAX ||
+		    lookup_nic(xl, domid, (int)devid, &nics[*n].p,
+			       &nics[*n].script) < 0)
+			continue;
+		nics[(*n)++].devid = (int)devid;
+	}
+	free(d);
+	*out = nics;
+	return 0;
+}
+
+int
+simxl_nic_destroy_all(struct xnb_simxl *xl, uint16_t domid)
+{
+	struct close_args ca = { .force = true };
+	char path[SIMXL_PATH_LEN];
+	struct doomed_nic *nics;
+	unsigned int i, n;
+	int64_t deadline;
+	int ret, first_err = 0;
+
+	ret = doomed_nics(xl, domid, &nics, &n);
+	if (ret < 0)
+		return ret;
+	/* As libxl's multidev: every device asked first, then waited for. */
+	for (i = 0; i < n; i++) {
+		ca.p = &nics[i].p;
+		ret = simxl_txn(xl, close_txn, &ca);
+		if (ret < 0) {
+			SIMXL_ERR("cannot ask backend %s to close: %s",
+				  nics[i].p.be, strerror(-ret));
+			first_err = first_err ? first_err : ret;
+		}
+	}
+	deadline = simxl_now_ms() + SIMXL_DESTROY_WAIT_MS;
+	for (i = 0; i < n; i++) {
+		join(path, nics[i].p.be, "state");
+		if (simxl_wait(xl, path, backend_closed, deadline) < 0)
+			SIMXL_ERR("backend %s did not close within %u ms: "
+				  "removing the device anyway", nics[i].p.be,
+				  SIMXL_DESTROY_WAIT_MS);
+	}
+	/* Forced: a failing script or node removal does not stop the
+	 * destruction. */
+	for (i = 0; i < n; i++) {
+		if (nics[i].script != NULL)
+			simxl_hotplug(xl, nics[i].script, nics[i].p.be, domid,
+				      nics[i].devid, false,
+				      simxl_now_ms() + XNB_SIMXL_TIMEOUT_MS);
+		ret = remove_nodes(xl, &nics[i].p);
+		first_err = first_err ? first_err : ret;
+		free(nics[i].script);
+	}
+	free(nics);
+	return first_err;
 }
 
 int

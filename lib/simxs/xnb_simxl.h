@@ -28,13 +28,27 @@ void xnb_simxl_close(struct xnb_simxl *xl);
 /*
  * libxl__domain_make + introduce: /local/domain/N readable by the guest
  * with name and domid, its device/data/drivers/feature/attr/error and
- * control/shutdown directories owned by the guest, then XS_INTRODUCE.
+ * control/shutdown directories owned by the guest, /libxl/N/device made
+ * afresh (dom0 only), then XS_INTRODUCE.
  * name NULL: "sim<domid>". -EEXIST if the domain is introduced already.
  */
 int xnb_simxl_domain_create(struct xnb_simxl *xl, uint16_t domid,
 			    const char *name);
-/* Detach every vif (briefly waiting for each backend), remove the
- * domain's nodes, XS_RELEASE. */
+/*
+ * xl destroy, in libxl's order (as traced on Xen 4.17):
+ *  1. the domain is paused (on the simulator: its guest process gets
+ *     SIGSTOP), so the guest cannot react to what follows;
+ *  2. for every vif, in one transaction each: the frontend directory is
+ *     removed, the backend gets online=0 and state=5 (Closing; not when
+ *     it is Closed already);
+ *  3. wait (at most 2 s in all; libxl: 10 s) for each backend to reach
+ *     6 (Closed), run its hotplug script offline, remove its nodes;
+ *  4. /local/domain/N and /libxl/N are removed;
+ *  5. the domain is destroyed (the guest process gets SIGKILL, the
+ *     simulator fires @releaseDomain); without a guest process (or on a
+ *     real xenstored) XS_RELEASE does it.
+ * 0 or the first -errno; the domain is gone in any case.
+ */
 int xnb_simxl_domain_destroy(struct xnb_simxl *xl, uint16_t domid);
 
 struct xnb_simxl_nic {

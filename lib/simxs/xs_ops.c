@@ -46,12 +46,17 @@ node_size(unsigned int nperm, unsigned int len, unsigned int childlen)
 	return XS_NODE_HDR_SIZE + nperm * XS_NODE_PERM_SIZE + len + childlen;
 }
 
-/* Watches fire on the live tree only; transactions fire on commit. */
+/* Watches fire on the live tree only; transactions fire on commit, once
+ * every request of it is replayed. */
 static void
 fire(struct xs_req *req, const char *path, const struct xs_node *node,
      bool exact, const struct xs_perm *old, unsigned int nold)
 {
-	if (req->txn == NULL)
+	if (req->txn != NULL)
+		return;
+	if (req->defer != NULL)
+		xs_txn_defer(req->defer, path, node, exact, old, nold);
+	else
 		xs_fire(req->srv, path, node, exact, old, nold);
 }
 

@@ -170,6 +170,44 @@ struct xnb_xs_server {
 	bool in_run; /* inside run_once: epoll events may name dead objects */
 };
 
+/*
+ * Permissions a watch event is filtered with (xenstored's
+ * watch_permitted): the changed node's, its parent's, and the node's
+ * permissions before a SET_PERMS. NULL: none.
+ */
+struct xs_fire_perms {
+	const struct xs_perm *node;
+	const struct xs_perm *parent;
+	const struct xs_perm *old;
+	unsigned int nnode;
+	unsigned int nparent;
+	unsigned int nold;
+};
+
+/* A change a transaction commit makes, its event held back until the
+ * commit is complete (xs_txn.c). */
+struct xs_txn_fire {
+	char *path;
+	struct xs_perm *node;
+	struct xs_perm *parent;
+	struct xs_perm *old;
+	unsigned int nnode;
+	unsigned int nparent;
+	unsigned int nold;
+	bool exact;
+	bool fired;
+};
+
+/* The held-back events of one commit, with an index by path. */
+struct xs_txn_fires {
+	struct xs_txn_fire *v;
+	unsigned int n;
+	unsigned int cap;
+	unsigned int *slot; /* open addressing: index + 1, 0 empty */
+	unsigned int nslot; /* power of two, at least 2 * cap */
+	bool failed;
+};
+
 /* One request being handled (or replayed on transaction commit). */
 struct xs_req {
 	struct xnb_xs_server *srv;
@@ -179,6 +217,7 @@ struct xs_req {
 	uint16_t domid;
 	bool priv;
 	bool replay; /* commit replay: no reply, no quota checks */
+	struct xs_txn_fires *defer; /* commit replay: events collected here */
 	uint32_t type;
 	uint32_t req_id;
 	uint32_t tx_id;
@@ -235,6 +274,9 @@ int xs_op_reset_watches(struct xs_req *req);
 void xs_fire(struct xnb_xs_server *srv, const char *path,
 	     const struct xs_node *node, bool exact,
 	     const struct xs_perm *old, unsigned int nold);
+/* The same with the permissions given (a node that may be gone). */
+void xs_fire_perms(struct xnb_xs_server *srv, const char *path, bool exact,
+		   const struct xs_fire_perms *perms);
 void xs_watches_free(struct xs_conn *conn);
 struct xs_special *xs_special_find(struct xnb_xs_server *srv,
 				   const char *name);
@@ -249,6 +291,15 @@ void xs_txn_note(struct xs_txn *txn, const char *path, uint64_t gen);
 /* Reserve room to log one more modifying request: 0 or -ENOSPC. */
 int xs_txn_reserve(struct xs_txn *txn);
 void xs_txn_log(struct xs_txn *txn, const struct xs_req *req);
+/* xs_fires.c: a commit replay changed path: remember its event (once per
+ * path, with the permissions of the node's last change). */
+void xs_txn_defer(struct xs_txn_fires *f, const char *path,
+		  const struct xs_node *node, bool exact,
+		  const struct xs_perm *old, unsigned int nold);
+/* Fire the held-back events: those of paths in order (the transaction's
+ * first accesses), then any other; and free them. */
+void xs_txn_fire_all(struct xnb_xs_server *srv, struct xs_txn_fires *f,
+		     const struct xs_txn_access *order, unsigned int n);
 void xs_txns_free(struct xs_conn *conn);
 
 /* xs_domain.c */

@@ -4,7 +4,8 @@
  * private snapshot of the tree, remembers the generation of every path it
  * touched (first access) and logs its modifying requests. Commit fails with
  * EAGAIN if any touched path changed on the live tree since; otherwise the
- * logged requests are replayed on the live tree, which fires the watches.
+ * logged requests are replayed on the live tree, and then the watches fire
+ * once per changed node, in first-access order (xs_fires.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -171,8 +172,9 @@ static int
 txn_commit(struct xs_req *req, struct xs_txn *txn)
 {
 	struct xnb_xs_server *srv = req->srv;
+	struct xs_txn_fires fires = { .v = NULL };
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
 	if (txn->failed)
 		return -ENOMEM;
@@ -191,6 +193,7 @@ txn_commit(struct xs_req *req, struct xs_txn *txn)
 			.domid = req->domid,
 			.priv = req->priv,
 			.replay = true,
+			.defer = &fires,
 			.type = txn->op[i].type,
 			.payload = txn->op[i].payload,
 			.len = txn->op[i].len,
@@ -203,10 +206,12 @@ txn_commit(struct xs_req *req, struct xs_txn *txn)
 			XS_LOG("transaction %u of domain %u: commit step %u "
 			       "failed: %s", txn->id, req->domid, i,
 			       strerror(-ret));
-			return ret;
+			break;
 		}
 	}
-	return 0;
+	/* What was applied is announced, even after a failed step. */
+	xs_txn_fire_all(srv, &fires, txn->acc, txn->nacc);
+	return ret;
 }
 
 int

@@ -84,25 +84,40 @@ can_read(const struct xs_conn *conn, const struct xs_perm *perm,
  * parent must be readable by the watcher. */
 static bool
 watch_permitted(const struct xs_conn *conn, const struct xs_special *sp,
-		const struct xs_node *node, const struct xs_perm *old,
-		unsigned int nold)
+		const struct xs_fire_perms *p)
 {
 	if (sp != NULL)
 		return can_read(conn, sp->perm, sp->nperm);
-	if (old != NULL && can_read(conn, old, nold))
+	if (p->old != NULL && can_read(conn, p->old, p->nold))
 		return true;
-	if (node == NULL)
+	if (p->node == NULL)
 		return false;
-	if (can_read(conn, node->perm, node->nperm))
+	if (can_read(conn, p->node, p->nnode))
 		return true;
-	return node->parent != NULL &&
-		can_read(conn, node->parent->perm, node->parent->nperm);
+	return p->parent != NULL && can_read(conn, p->parent, p->nparent);
 }
 
 void
 xs_fire(struct xnb_xs_server *srv, const char *path,
 	const struct xs_node *node, bool exact, const struct xs_perm *old,
 	unsigned int nold)
+{
+	struct xs_fire_perms p = { .old = old, .nold = nold };
+
+	if (node != NULL) {
+		p.node = node->perm;
+		p.nnode = node->nperm;
+		if (node->parent != NULL) {
+			p.parent = node->parent->perm;
+			p.nparent = node->parent->nperm;
+		}
+	}
+	xs_fire_perms(srv, path, exact, &p);
+}
+
+void
+xs_fire_perms(struct xnb_xs_server *srv, const char *path, bool exact,
+	      const struct xs_fire_perms *perms)
 {
 	struct xs_special *sp = NULL;
 	struct xs_conn *conn;
@@ -125,8 +140,7 @@ xs_fire(struct xnb_xs_server *srv, const char *path,
 			if (!match)
 				continue;
 			if (permitted < 0)
-				permitted = watch_permitted(conn, sp, node,
-							    old, nold);
+				permitted = watch_permitted(conn, sp, perms);
 			if (!permitted)
 				break;
 			send_event(conn, w, path);

@@ -24,7 +24,7 @@ xs wait "$(fe_dir 1)" @absent 10 || fail "frontend nodes left behind"
 [ "$(xs read "$(be_dir 2)/state")" = 4 ] || fail "g2 lost its vif"
 
 backend_stats
-check "$XNB_SIM_DIR/testback.stats" "vifs == 1" "mapped == 2" "bound == 1"
+check "$XNB_SIM_DIR/testback.stats" "vifs == 1" "mapped == 2" "bound == 2"
 kill -0 "${GUEST_PID[g1]}" || fail "simfront died on detach"
 stop g1
 stop g2

@@ -27,13 +27,13 @@ for ((i = 0; i < 100; i++)); do
 	[ "$(json "$XNB_SIM_DIR/testback.stats" dead)" = 1 ] && break
 	sleep 0.1
 done
-check "$XNB_SIM_DIR/testback.stats" "dead == 1" "mapped == 2" "bound == 1"
+check "$XNB_SIM_DIR/testback.stats" "dead == 1" "mapped == 2" "bound == 2"
 # Then the toolstack's destroy, as xl does on the domain's death.
 xl destroy 1 || fail "destroy"
 xs wait "$(be_dir 1)" @absent 15 || fail "backend nodes of dom1 left"
 
 backend_stats
-check "$XNB_SIM_DIR/testback.stats" "vifs == 1" "mapped == 2" "bound == 1" \
+check "$XNB_SIM_DIR/testback.stats" "vifs == 1" "mapped == 2" "bound == 2" \
 	"fwd_pkts > 100" "dead == 1"
 [ "$(xs read "$(be_dir 2)/state")" = 4 ] || fail "g2 lost its vif"
 stop g2

@@ -25,9 +25,15 @@ wait_state "$(fe_dir 1)" 4
 wait_state "$(fe_dir 2)" 4
 wait_state "$(be_dir 1)" 4
 wait_state "$(be_dir 2)" 4
-if [[ " $* " = *" --split-evtchn "* ]]; then
-	dir=$(fe_dir 1)
-	[ "$QUEUES" -gt 1 ] && dir=$dir/queue-0
+# Split event channels unless asked not to (the backend offers them).
+dir=$(fe_dir 1)
+[ "$QUEUES" -gt 1 ] && dir=$dir/queue-0
+if [[ " $* " = *" --single-evtchn "* ]]; then
+	[[ $(xs read "$dir/event-channel") =~ ^[0-9]+$ ]] ||
+		fail "event-channel not written"
+	xs read "$dir/event-channel-tx" >/dev/null 2>&1 &&
+		fail "split event channels with --single-evtchn"
+else
 	[[ $(xs read "$dir/event-channel-tx") =~ ^[0-9]+$ ]] &&
 		[[ $(xs read "$dir/event-channel-rx") =~ ^[0-9]+$ ]] ||
 		fail "split event channels not written"

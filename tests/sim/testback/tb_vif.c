@@ -227,6 +227,9 @@ connect_vif(struct tb *tb, struct tb_vif *v)
 	if (xs_get_uint_def(tb, v->fe, "request-rx-copy", 1, 0) != 1 ||
 	    xs_get_uint_def(tb, v->fe, "feature-rx-notify", 1, 0) != 1)
 		return -EOPNOTSUPP;
+	/* Rx data always starts at offset 0 here: no XDP headroom. */
+	if (xs_get_uint_def(tb, v->fe, "xdp-headroom", 0xffff, 0) != 0)
+		return -EOPNOTSUPP;
 	nq = xs_get_uint_def(tb, v->fe, "multi-queue-num-queues",
 			     tb->max_queues, 0);
 	if (nq == 0)
@@ -264,7 +267,7 @@ write_features(struct tb *tb, struct tb_vif *v)
 	static const char *const one[] = {
 		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
 		"feature-ipv6-csum-offload", "feature-rx-copy",
-		"feature-split-event-channels",
+		"feature-split-event-channels", "feature-xdp-headroom",
 	};
 	unsigned int i;
 
@@ -482,6 +485,21 @@ scan_domain(struct tb *tb, const char *name)
 	free(devs);
 }
 
+/*
+ * libxl's add removes and re-makes the device directory in one
+ * transaction, so the directory never looks absent: only its state,
+ * Initialising again (we never write it), tells a device re-created under
+ * a vif we still hold. It is a new device: probe it from scratch.
+ */
+static bool
+recreated(struct tb *tb, const struct tb_vif *v)
+{
+	return v->state != XenbusStateInitialising &&
+	       xs_get_uint_def(tb, v->be, "state", 8, 0) ==
+	       XenbusStateInitialising &&
+	       xs_get_uint_def(tb, v->be, "online", 1, 1) == 1;
+}
+
 void
 tb_vif_reconcile(struct tb *tb)
 {
@@ -505,6 +523,16 @@ tb_vif_reconcile(struct tb *tb)
 			/* The toolstack removed it. */
 			vif_free(tb, v);
 			tb->vifs[i] = NULL;
+		} else if (recreated(tb, v)) {
+			uint16_t domid = v->domid;
+			unsigned int devid = v->devid;
+
+			fprintf(stderr, "testback: %s: device re-created by "
+				"the toolstack\n", v->be);
+			vif_free(tb, v);
+			tb->vifs[i] = vif_new(tb, domid, devid);
+			if (tb->vifs[i] != NULL)
+				tb->vifs[i]->present = true;
 		} else {
 			vif_step(tb, v);
 		}

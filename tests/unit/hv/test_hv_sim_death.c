@@ -30,13 +30,11 @@ expect_watch(const char *path, const char *token)
 
 	pfd.fd = hv->ops->xs_fd(hv);
 	CHECK(pfd.fd >= 0);
-	v = hv->ops->xs_read_watch(hv, &num);
-	if (v == NULL) {
+	/* The fd also wakes for hv_sim's own watch, which it keeps. */
+	while ((v = hv->ops->xs_read_watch(hv, &num)) == NULL) {
 		CHECK_EQ(errno, EAGAIN);
 		CHECK_EQ(poll(&pfd, 1, HVT_TIMEOUT_MS), 1);
-		v = hv->ops->xs_read_watch(hv, &num);
 	}
-	CHECK(v != NULL);
 	CHECK_EQ(num, 2);
 	CHECK(strcmp(v[0], path) == 0);
 	CHECK(strcmp(v[1], token) == 0);

@@ -2,7 +2,8 @@
 /*
  * Grant map/unmap/copy through the "sim" seam against a guest in another
  * process: Xen's checks and GNTST_* codes, contents visible both ways,
- * revocation while in use, batches with per-op status, concurrent copies.
+ * revocation while in use, batches with per-op status, copies refusing a
+ * local side inside a foreign mapping, concurrent copies.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -298,6 +299,81 @@ test_copy(void)
 	end_grant(rw);
 }
 
+/*
+ * Xen takes a copy's local side only from the caller's own pages: a local
+ * pointer into a page we mapped from a guest is GNTST_bad_page for that
+ * op (source or destination, even one byte of it), the other ops of the
+ * batch go on, and naming the grants instead works.
+ */
+static void
+test_copy_local_in_mapping(void)
+{
+	struct xnb_gcopy ops[5];
+	xnb_gref_t refs[2];
+	uint8_t buf[64], *p;
+	int i;
+
+	fill(9, 0x99);
+	fill(10, 0x10);
+	refs[0] = grant(9, 1);
+	refs[1] = grant(10, 0);
+	p = hv->ops->map_grants(hv, DOMID, &refs[1], 1, true, NULL);
+	CHECK(p != NULL);
+	memset(ops, 0, sizeof(ops));
+	memset(buf, 0xee, sizeof(buf));
+	/* 0: grant -> into the mapping, 1: the mapping -> own buffer,
+	 * 2: own buffer -> grant, 3: the mapping's last byte -> own buffer,
+	 * 4: grant -> grant (what a copy between guests must do). */
+	ops[0].source.foreign.ref = refs[0];
+	ops[0].source.foreign.domid = DOMID;
+	ops[0].dest.virt = p + 100;
+	ops[0].len = 8;
+	ops[0].flags = XNB_GCOPY_SOURCE_GREF;
+	ops[1].source.virt = p;
+	ops[1].dest.virt = buf;
+	ops[1].len = 8;
+	ops[2].source.virt = buf;
+	ops[2].dest.foreign.ref = refs[1];
+	ops[2].dest.foreign.domid = DOMID;
+	ops[2].dest.foreign.offset = 200;
+	ops[2].len = 4;
+	ops[2].flags = XNB_GCOPY_DEST_GREF;
+	ops[3].source.virt = p + 4095;
+	ops[3].dest.virt = buf;
+	ops[3].len = 1;
+	ops[4].source.foreign.ref = refs[0];
+	ops[4].source.foreign.domid = DOMID;
+	ops[4].dest.foreign.ref = refs[1];
+	ops[4].dest.foreign.domid = DOMID;
+	ops[4].dest.foreign.offset = 300;
+	ops[4].len = 8;
+	ops[4].flags = XNB_GCOPY_SOURCE_GREF | XNB_GCOPY_DEST_GREF;
+	for (i = 0; i < 5; i++)
+		ops[i].status = 99;
+	CHECK_EQ(hv->ops->copy_grants(hv, ops, 5), 0);
+	CHECK_EQ(ops[0].status, XNB_GNTST_BAD_PAGE);
+	CHECK_EQ(ops[1].status, XNB_GNTST_BAD_PAGE);
+	CHECK_EQ(ops[2].status, XNB_GNTST_OKAY);
+	CHECK_EQ(ops[3].status, XNB_GNTST_BAD_PAGE);
+	CHECK_EQ(ops[4].status, XNB_GNTST_OKAY);
+	/* Refused ops touched nothing; the others landed. */
+	CHECK_EQ(p[100], 0x10);
+	CHECK_EQ(buf[0], 0xee);
+	CHECK_EQ(p[200], 0xee);
+	CHECK_EQ(p[300], 0x99);
+	CHECK_EQ(p[307], 0x99);
+	CHECK_EQ(p[308], 0x10);
+	/* The source pin of the refused op 0 was dropped again. */
+	CHECK_EQ(in_use(refs[0]), 0);
+	CHECK_EQ(hv->ops->unmap_grants(hv, p, 1), 0);
+	/* Unmapped, the address is still not ours to copy from. */
+	ops[1].status = 99;
+	CHECK_EQ(hv->ops->copy_grants(hv, &ops[1], 1), 0);
+	CHECK_EQ(ops[1].status, XNB_GNTST_BAD_PAGE);
+	end_grant(refs[0]);
+	end_grant(refs[1]);
+}
+
 struct copier {
 	int src_ref;
 	int dst_ref;
@@ -405,6 +481,7 @@ main(void)
 	test_map_twice();
 	test_map_permissions();
 	test_copy();
+	test_copy_local_in_mapping();
 	test_concurrent_copies();
 
 	xnb_hv_close(hv);

@@ -26,12 +26,13 @@ struct fake_be {
 	int stop[2];
 	int silent; /* atomic: ignore state changes */
 	int closings; /* atomic: state 5 seen with online 0 */
+	int closings_fe_gone; /* atomic: ... with the frontend dir gone */
 };
 
 static void
 fake_be_device(struct fake_be *fb, const char *dev)
 {
-	char path[600], *state, *online;
+	char path[600], *state, *online, *fe, *fe_dir;
 	bool silent = __atomic_load_n(&fb->silent, __ATOMIC_SEQ_CST);
 
 	snprintf(path, sizeof(path), "%s/state", dev);
@@ -44,6 +45,14 @@ fake_be_device(struct fake_be *fb, const char *dev)
 		if (online != NULL && strcmp(online, "0") == 0)
 			__atomic_add_fetch(&fb->closings, 1, __ATOMIC_SEQ_CST);
 		free(online);
+		snprintf(path, sizeof(path), "%s/frontend", dev);
+		fe = simxs_read(fb->xs, XBT_NULL, path);
+		fe_dir = fe != NULL ? simxs_read(fb->xs, XBT_NULL, fe) : NULL;
+		if (fe != NULL && fe_dir == NULL)
+			__atomic_add_fetch(&fb->closings_fe_gone, 1,
+					   __ATOMIC_SEQ_CST);
+		free(fe);
+		free(fe_dir);
 		snprintf(path, sizeof(path), "%s/state", dev);
 		if (!silent)
 			simxs_write_str(fb->xs, XBT_NULL, path, "6");
@@ -143,7 +152,13 @@ gone(struct xs_handle *h, const char *path)
 static void
 test_create(struct xnb_simxl *xl, struct xs_handle *h)
 {
+	/* Left by an earlier domain 2 that was never destroyed. */
+	CHECK_OK(simxs_write_str(h, XBT_NULL, "/libxl/2/device/vif/7/backend",
+				 "/stale"));
 	CHECK(xnb_simxl_domain_create(xl, 2, "guest2") == 0);
+	CHECK(perms_are(h, "/libxl/2", "n0"));
+	CHECK(perms_are(h, "/libxl/2/device", "n0"));
+	CHECK(simxs_read(h, XBT_NULL, "/libxl/2/device/vif") == NULL);
 	CHECK(xs_is_domain_introduced(h, 2));
 	CHECK(simxs_read_is(h, XBT_NULL, "/local/domain/2/name", "guest2"));
 	CHECK(simxs_read_is(h, XBT_NULL, "/local/domain/2/domid", "2"));
@@ -257,6 +272,8 @@ test_list_detach(struct xnb_simxl *xl, struct xs_handle *h,
 
 	CHECK(xnb_simxl_nic_detach(xl, 2, 1, 0) == 0);
 	CHECK(__atomic_load_n(&fb->closings, __ATOMIC_SEQ_CST) == 1);
+	/* Not forced: the frontend is there to close too. */
+	CHECK(__atomic_load_n(&fb->closings_fe_gone, __ATOMIC_SEQ_CST) == 0);
 	CHECK(gone(h, "/local/domain/2/device/vif/1"));
 	CHECK(gone(h, BE_DIR "/2/1"));
 	CHECK(gone(h, "/libxl/2/device/vif/1"));
@@ -392,16 +409,21 @@ test_destroy(struct xnb_simxl *xl, struct xs_handle *h, struct fake_be *fb)
 {
 	struct xnb_simxl_nic nic = { .domid = 2, .devid = -1 };
 	char buf[256];
-	int closings;
+	int closings, fe_gone;
 
 	CHECK_OK(xs_watch(h, "@releaseDomain", "rel"));
 	CHECK(simxs_events(h, buf, sizeof(buf)) == 1);
 	CHECK(xnb_simxl_nic_attach(xl, &nic) == 0);
 	CHECK(xnb_simxl_nic_attach(xl, &nic) == 1);
 	closings = __atomic_load_n(&fb->closings, __ATOMIC_SEQ_CST);
+	fe_gone = __atomic_load_n(&fb->closings_fe_gone, __ATOMIC_SEQ_CST);
 	CHECK(xnb_simxl_domain_destroy(xl, 2) == 0);
 	CHECK(__atomic_load_n(&fb->closings, __ATOMIC_SEQ_CST) ==
 	      closings + 2);
+	/* libxl's forced remove: the frontend goes before the backend is
+	 * asked to close. */
+	CHECK(__atomic_load_n(&fb->closings_fe_gone, __ATOMIC_SEQ_CST) ==
+	      fe_gone + 2);
 	CHECK(gone(h, "/local/domain/2"));
 	CHECK(gone(h, "/libxl/2"));
 	CHECK(gone(h, BE_DIR "/2"));
@@ -412,6 +434,30 @@ test_destroy(struct xnb_simxl *xl, struct xs_handle *h, struct fake_be *fb)
 	/* The id can be used again. */
 	CHECK(xnb_simxl_domain_create(xl, 2, NULL) == 0);
 	CHECK(simxs_read_is(h, XBT_NULL, "/local/domain/2/name", "sim2"));
+}
+
+/*
+ * A backend Closed already (it closed by itself, as xennetd does when its
+ * application quits): libxl's remove still writes online=0 but leaves the
+ * state alone (datapath/xenstore-trace.txt: "online" after the frontend
+ * went, no state write).
+ */
+static void
+test_destroy_closed(struct xnb_simxl *xl, struct xs_handle *h)
+{
+	struct xnb_simxl_nic nic = { .domid = 4, .devid = 0 };
+	char buf[256];
+
+	CHECK(xnb_simxl_domain_create(xl, 4, NULL) == 0);
+	CHECK(xnb_simxl_nic_attach(xl, &nic) == 0);
+	CHECK_OK(simxs_write_str(h, XBT_NULL, BE_DIR "/4/0/state", "6"));
+	CHECK_OK(xs_watch(h, BE_DIR "/4/0", "be"));
+	CHECK(simxs_events(h, buf, sizeof(buf)) == 1);
+	CHECK(xnb_simxl_domain_destroy(xl, 4) == 0);
+	CHECK(simxs_events(h, buf, sizeof(buf)) == 2);
+	CHECK(strcmp(buf, BE_DIR "/4/0/online|be;" BE_DIR "/4/0|be") == 0);
+	CHECK_OK(xs_unwatch(h, BE_DIR "/4/0", "be"));
+	CHECK(gone(h, "/local/domain/4"));
 }
 
 static int
@@ -558,6 +604,7 @@ main(int argc, char **argv)
 	test_bad_args(xl, env.dir);
 	test_hotplug(xl, h, self, log);
 	test_destroy(xl, h, &fb);
+	test_destroy_closed(xl, h);
 	test_cli(&env, h, argv[1]);
 	fake_be_stop(&fb);
 	xnb_simxl_close(xl);

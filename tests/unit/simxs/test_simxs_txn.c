@@ -157,6 +157,53 @@ test_watch_on_commit(struct xs_handle *h, struct xs_handle *w)
 	CHECK_OK(xs_unwatch(w, "/tw", "tw"));
 }
 
+/*
+ * As the C xenstored: a commit fires once per changed node, in the order
+ * the transaction first touched the nodes, not once per request in
+ * request order. libxl's remove transaction (read state; write online,
+ * then state) fires "state" before "online" on Xen 4.17; its add
+ * transaction (rm, mkdir, set_perms of a directory, then keys) fires the
+ * directory once.
+ */
+static void
+test_commit_event_order(struct xs_handle *h, struct xs_handle *w)
+{
+	xs_transaction_t t;
+	char buf[512], *v;
+
+	CHECK_OK(simxs_write_str(h, XBT_NULL, "/to/dev/state", "4"));
+	CHECK_OK(simxs_write_str(h, XBT_NULL, "/to/dev/online", "1"));
+	CHECK_OK(xs_watch(w, "/to", "to"));
+	CHECK(simxs_events(w, buf, sizeof(buf)) == 1);
+	t = xs_transaction_start(h);
+	v = simxs_read(h, t, "/to/dev/state");
+	free(v);
+	CHECK_OK(simxs_write_str(h, t, "/to/dev/online", "0"));
+	CHECK_OK(simxs_write_str(h, t, "/to/dev/state", "5"));
+	CHECK_OK(simxs_write_str(h, t, "/to/dev/online", "0"));
+	CHECK_OK(xs_transaction_end(h, t, false));
+	CHECK(simxs_events(w, buf, sizeof(buf)) == 2);
+	CHECK(strcmp(buf, "/to/dev/state|to;/to/dev/online|to") == 0);
+	/* Remove and make again, with permissions and keys. */
+	t = xs_transaction_start(h);
+	CHECK_OK(xs_rm(h, t, "/to/dev"));
+	CHECK_OK(xs_mkdir(h, t, "/to/dev"));
+	CHECK_OK(simxs_set_perms(h, t, "/to/dev", "n0,r5"));
+	CHECK_OK(simxs_write_str(h, t, "/to/dev/frontend", "f"));
+	CHECK_OK(simxs_write_str(h, t, "/to/dev/state", "1"));
+	CHECK_OK(xs_transaction_end(h, t, false));
+	/* online went with the old directory: only a watch on it exactly
+	 * would hear of it. */
+	CHECK(simxs_events(w, buf, sizeof(buf)) == 3);
+	CHECK(strcmp(buf, "/to/dev|to;/to/dev/state|to;/to/dev/frontend|to")
+	      == 0);
+	CHECK(simxs_read_is(h, XBT_NULL, "/to/dev/state", "1"));
+	CHECK_FAILS(simxs_read(h, XBT_NULL, "/to/dev/online") != NULL,
+		    ENOENT);
+	CHECK_OK(xs_unwatch(w, "/to", "to"));
+	CHECK_OK(xs_rm(h, XBT_NULL, "/to"));
+}
+
 static void
 test_guest(struct simxs_env *env, struct xs_handle *h)
 {
@@ -221,6 +268,7 @@ main(void)
 	test_commit_abort(h, o);
 	test_conflicts(h, o);
 	test_watch_on_commit(h, o);
+	test_commit_event_order(h, o);
 	test_guest(&env, h);
 	CHECK_FAILS(simxs_read(h, 12345, "/t") != NULL, ENOENT);
 	xs_close(o);
