@@ -106,6 +106,19 @@ args_queues(const struct ctl_cmd *c, int argc, char **argv)
 }
 
 static json_t *
+args_bind(const struct ctl_cmd *c, int argc, char **argv)
+{
+	long long q;
+
+	if (argc != 3)
+		return ctl_usage_error(c, "VIF PORT QUEUE expected");
+	if (num(argv[2], 0, 15, &q) < 0)
+		return ctl_usage_error(c, "QUEUE '%s': 0..15", argv[2]);
+	return json_pack("{s:s,s:s,s:I}", "vif", argv[0], "port", argv[1],
+			 "queue", (json_int_t)q);
+}
+
+static json_t *
 args_trusted(const struct ctl_cmd *c, int argc, char **argv)
 {
 	bool t;
@@ -209,16 +222,33 @@ features_cell(const json_t *f, char *buf)
 					      n > 0 ? "," : "", names[i].abbr);
 }
 
+/* "uplink0:1/flow", or "-" when not bound. */
+static void
+bind_cell(const json_t *b, char *buf)
+{
+	char port[CELL], mode[CELL];
+
+	if (!json_is_object(b)) {
+		snprintf(buf, CELL, "-");
+		return;
+	}
+	snprintf(buf, CELL, "%s:%" JSON_INTEGER_FORMAT "/%s",
+		 ctl_cell(json_object_get(b, "port"), port, CELL),
+		 json_integer_value(json_object_get(b, "queue")),
+		 ctl_cell(json_object_get(b, "mode"), mode, CELL));
+}
+
 static void
 print_list(const json_t *result)
 {
 	static const char *const heads[] = {
 		"VIF", "PORT", "HOTPLUG", "BACKEND", "FRONTEND", "MAC", "LINK",
-		"QUEUES", "LCORES", "VLAN", "RATE", "TRUSTED", "FEATURES",
+		"QUEUES", "LCORES", "VLAN", "RATE", "TRUSTED", "BIND",
+		"FEATURES",
 	};
-	char c[13][CELL];
-	const char *row[13];
-	struct ctl_table *t = ctl_table_new(13, heads);
+	char c[14][CELL];
+	const char *row[14];
+	struct ctl_table *t = ctl_table_new(14, heads);
 	json_t *v, *f;
 	size_t i;
 	int k;
@@ -243,8 +273,9 @@ print_list(const json_t *result)
 		cell(v, "vlan", c[9]);
 		cell(v, "rate", c[10]);
 		cell(v, "trusted", c[11]);
-		features_cell(f, c[12]);
-		for (k = 0; k < 13; k++)
+		bind_cell(json_object_get(v, "bind"), c[12]);
+		features_cell(f, c[13]);
+		for (k = 0; k < 14; k++)
 			row[k] = c[k];
 		ctl_table_row(t, row);
 	}
@@ -256,24 +287,24 @@ print_ports(const json_t *result)
 {
 	static const char *const heads[] = {
 		"PORT", "ID", "KIND", "MAC", "LINK", "RXQ", "TXQ", "RX-INTR",
-		"LCORES",
+		"LRO", "TSO", "LCORES",
 	};
 	static const char *const keys[] = {
 		"name", "port", "kind", "mac", "link", "rx_queues",
-		"tx_queues", "rx_interrupts",
+		"tx_queues", "rx_interrupts", "lro", "tso",
 	};
-	struct ctl_table *t = ctl_table_new(9, heads);
-	char c[9][CELL];
-	const char *row[9];
+	struct ctl_table *t = ctl_table_new(11, heads);
+	char c[11][CELL];
+	const char *row[11];
 	json_t *v;
 	size_t i;
 	int k;
 
 	json_array_foreach(result, i, v) {
-		for (k = 0; k < 8; k++)
+		for (k = 0; k < 10; k++)
 			row[k] = cell(v, keys[k], c[k]);
-		lcores_cell(json_object_get(v, "lcores"), c[8]);
-		row[8] = c[8];
+		lcores_cell(json_object_get(v, "lcores"), c[10]);
+		row[10] = c[10];
 		ctl_table_row(t, row);
 	}
 	ctl_table_print(t);
@@ -489,7 +520,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "the features the guest negotiated.", "list", args_none,
 	  print_list },
 	{ "ports", "", "Every switch port",
-	  "Every switch port, vifs and physical ports.",
+	  "Every switch port, vifs and physical ports. LRO: the vif\n"
+	  "hands guest GSO frames over whole; TSO: the port takes TSO\n"
+	  "frames now (else the switch segments them for it).",
 	  "ports", args_none, print_ports },
 	{ "stats", "[PORT]", "Counters per port and per queue",
 	  "Counters per port: the PMD's (rx/tx), the\n"
@@ -517,6 +550,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "Allow (yes) or forbid (no) a guest "
 	  "to send from any\nMAC address.\n" HELP_VIF, "set-trusted",
 	  args_trusted, print_kv },
+	{ "bind", "VIF PORT QUEUE", "Bind a vif to a physical port queue",
+	  "Send every frame of the guest to physical port PORT\n"
+	  "(its config name) without a switch lookup, and steer the\n"
+	  "frames for the guest's MAC to PORT's Rx queue QUEUE with an\n"
+	  "rte_flow rule, handed to the vif directly (mode flow); where\n"
+	  "the port's PMD refuses the rule, the switch finds the vif as\n"
+	  "usual (mode sw). One vif per queue; a bound vif reaches other\n"
+	  "vifs only through the wire.\n" HELP_VIF, "bind", args_bind,
+	  print_kv },
+	{ "unbind", "VIF", "Switch a bound vif again",
+	  "Remove a vif's binding (and its rte_flow rule): its frames\n"
+	  "are switched again.\n" HELP_VIF, "unbind", args_vif, print_kv },
 	{ "mac-show", "", "The MAC table",
 	  "The switch's MAC table.", "mac-show", args_none,
 	  print_mac },

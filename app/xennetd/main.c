@@ -18,7 +18,6 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
-#include <rte_mbuf.h>
 
 #include "xd_daemon.h"
 #include "xd_fdb.h"
@@ -26,6 +25,7 @@
 #include "xd_log.h"
 #include "xd_loop.h"
 #include "xd_plan.h"
+#include "xd_pool.h"
 #include "xd_portctl.h"
 #include "xd_sim.h"
 #include "xd_cmds.h"
@@ -34,7 +34,6 @@
 
 #define XD_TICK_MS 100
 #define XD_CLOSE_TIMEOUT_MS 3000
-#define XD_MBUF_CACHE 256
 
 static struct xd_daemon xd;
 static int xd_sig_fd = -1;
@@ -121,50 +120,6 @@ on_tick(void *arg, uint32_t events)
 }
 
 /* ---- start-up and shut-down ---- */
-
-static int
-create_pools(struct xd_daemon *d)
-{
-	unsigned int lcore;
-	char name[RTE_MEMPOOL_NAMESIZE];
-	int s;
-
-	RTE_LCORE_FOREACH(lcore) {
-		s = (int)rte_lcore_to_socket_id(lcore);
-		if (s < 0 || s >= RTE_MAX_NUMA_NODES || d->pools[s] != NULL)
-			continue;
-		snprintf(name, sizeof(name), "xd_mbuf_%d", s);
-		d->pools[s] = rte_pktmbuf_pool_create(name, d->cfg.mbufs,
-						      XD_MBUF_CACHE, 0,
-						      RTE_MBUF_DEFAULT_BUF_SIZE,
-						      s);
-		if (d->pools[s] == NULL) {
-			XD_LOG(ERR, "cannot create %u mbufs on socket %d: %s",
-			       d->cfg.mbufs, s, rte_strerror(rte_errno));
-			return -rte_errno;
-		}
-	}
-	/* Ports with no socket (vdevs) use pools[0]: make sure it exists. */
-	if (d->pools[0] == NULL) {
-		for (s = 1; s < RTE_MAX_NUMA_NODES && d->pools[s] == NULL; s++)
-			;
-		d->pools[0] = d->pools[s];
-	}
-	return 0;
-}
-
-static void
-free_pools(struct xd_daemon *d)
-{
-	int s;
-
-	for (s = RTE_MAX_NUMA_NODES - 1; s >= 0; s--) {
-		if (s > 0 && d->pools[s] == d->pools[0])
-			d->pools[0] = NULL;
-		rte_mempool_free(d->pools[s]);
-		d->pools[s] = NULL;
-	}
-}
 
 static int
 setup_fds(struct xd_daemon *d)
@@ -269,9 +224,7 @@ start(struct xd_daemon *d)
 
 	xd_daemon_apply_runtime(d);
 	d->started_at = rte_get_tsc_cycles();
-	ret = create_pools(d);
-	if (ret < 0)
-		return ret;
+	xd_pool_set_size(d->cfg.mbufs);
 	d->fdb = xd_fdb_create("xd_fdb", d->cfg.mac_table_size,
 			       (int)rte_socket_id());
 	if (d->fdb == NULL) {
@@ -279,10 +232,10 @@ start(struct xd_daemon *d)
 		       rte_strerror(rte_errno));
 		return -rte_errno;
 	}
-	ret = xd_workers_init(d->pools, d->fdb);
+	ret = xd_workers_init(d->fdb);
 	if (ret < 0)
 		return ret;
-	ret = xd_portctl_init(d->pools, d->fdb);
+	ret = xd_portctl_init(d->fdb);
 	if (ret < 0)
 		return ret;
 	arg = strcmp(d->cfg.hv, "sim") == 0 ? d->cfg.sim_dir : NULL;
@@ -355,7 +308,7 @@ shutdown_all(struct xd_daemon *d)
 	d->hv = NULL;
 	xd_fdb_free(d->fdb);
 	d->fdb = NULL;
-	free_pools(d);
+	xd_pool_free_all();
 }
 
 int

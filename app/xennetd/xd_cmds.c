@@ -12,6 +12,7 @@
 #include <rte_log.h>
 #include <rte_version.h>
 
+#include "xd_bind.h"
 #include "xd_cmds.h"
 #include "xd_fdb.h"
 #include "xd_hotplug.h"
@@ -160,6 +161,51 @@ port_lcores(uint16_t port)
 	return a;
 }
 
+/* A vif's binding to a physical port queue, or null. */
+static json_t *
+bind_json(uint16_t vif)
+{
+	const struct xd_port *v = &xd_ports[vif];
+	const char *mode = xd_bind_mode(vif);
+
+	if (mode == NULL)
+		return json_null();
+	return json_pack("{s:s,s:i,s:s}", "port",
+			 xd_ports[v->bind_ref - 1].name, "queue",
+			 v->bind_queue, "mode", mode);
+}
+
+/* The vifs bound to a physical port's queues. */
+static json_t *
+bound_json(const struct xd_port *p)
+{
+	json_t *a = json_array();
+	uint16_t q, vif;
+
+	for (q = 0; a != NULL && p->kind == XD_PORT_NIC && q < p->nb_rxq;
+	     q++) {
+		if (p->rxq[q].owner == 0)
+			continue;
+		vif = (uint16_t)(p->rxq[q].owner - 1);
+		json_array_append_new(a, json_pack("{s:i,s:s,s:s}", "queue", q,
+				      "vif", xd_ports[vif].name, "mode",
+				      xd_bind_mode(vif)));
+	}
+	return a;
+}
+
+/* The home socket of each Rx queue (its mbufs'), -1: any. */
+static json_t *
+rxq_sockets(const struct xd_port *p)
+{
+	json_t *a = json_array();
+	uint16_t q;
+
+	for (q = 0; a != NULL && q < p->nb_rxq; q++)
+		json_array_append_new(a, json_integer(p->rxq[q].socket));
+	return a;
+}
+
 static json_t *
 features_json(struct xd_daemon *d, const char *fe)
 {
@@ -224,6 +270,7 @@ vif_json(struct xd_daemon *d, const struct xd_hotplug_vif *v)
 	json_set(o, "rate", json_string(rate));
 	json_set(o, "trusted", json_boolean(__atomic_load_n(&p->trusted,
 		 __ATOMIC_RELAXED)));
+	json_set(o, "bind", bind_json((uint16_t)v->port));
 	if (fe != NULL && __atomic_load_n(&p->link_up, __ATOMIC_RELAXED))
 		json_set(o, "features", features_json(d, fe));
 	else
@@ -325,14 +372,19 @@ cmd_ports(void *ctx, json_t *args, struct xd_err *err)
 			memset(&addr, 0, sizeof(addr));
 		xd_info_mac(&addr, mac, sizeof(mac));
 		json_array_append_new(a, json_pack(
-			"{s:s,s:i,s:s,s:s,s:s,s:i,s:i,s:b,s:o}",
+			"{s:s,s:i,s:s,s:s,s:s,s:i,s:i,s:b,s:b,s:b,s:o,s:o,"
+			"s:o,s:o}",
 			"name", p->name, "port", port,
 			"kind", p->kind == XD_PORT_VIF ? "vif" : "nic",
 			"mac", mac, "link", __atomic_load_n(&p->link_up,
 				__ATOMIC_RELAXED) ? "up" : "down",
 			"rx_queues", p->nb_rxq, "tx_queues", p->nb_txq,
 			"rx_interrupts", p->rx_intr,
-			"lcores", port_lcores(port)));
+			"lro", p->lro,
+			"tso", __atomic_load_n(&p->tso, __ATOMIC_RELAXED),
+			"lcores", port_lcores(port),
+			"rx_sockets", rxq_sockets(p),
+			"bind", bind_json(port), "bound", bound_json(p)));
 	}
 	return a;
 }
@@ -538,6 +590,49 @@ cmd_set_queues(void *ctx, json_t *args, struct xd_err *err)
 }
 
 static json_t *
+cmd_bind(void *ctx, json_t *args, struct xd_err *err)
+{
+	const char *name = json_string_value(json_object_get(args, "port"));
+	json_int_t q = json_integer_value(json_object_get(args, "queue"));
+	int vif = vif_port(ctx, args, err), nic, ret;
+
+	if (vif < 0)
+		return NULL;
+	nic = xd_port_find(name);
+	if (nic < 0 || xd_ports[nic].kind != XD_PORT_NIC)
+		return xd_fail(err, XD_E_NOTFOUND, "no physical port '%s'",
+			       name);
+	if (q >= xd_ports[nic].nb_rxq)
+		return xd_fail(err, XD_E_ARGS, "%s has %u Rx queue(s)",
+			       xd_ports[nic].name, xd_ports[nic].nb_rxq);
+	ret = xd_bind((uint16_t)vif, (uint16_t)nic, (uint16_t)q);
+	if (ret == -EALREADY)
+		return xd_fail(err, XD_E_EXISTS, "%s is bound: unbind it "
+			       "first", xd_ports[vif].name);
+	if (ret == -EBUSY)
+		return xd_fail(err, XD_E_EXISTS, "%s queue %d belongs to %s",
+			       xd_ports[nic].name, (int)q, xd_ports[
+			       xd_ports[nic].rxq[q].owner - 1].name);
+	if (ret < 0)
+		return xd_fail(err, XD_E_FAILED, "%s: no guest MAC to steer by",
+			       xd_ports[vif].name);
+	return bind_json((uint16_t)vif);
+}
+
+static json_t *
+cmd_unbind(void *ctx, json_t *args, struct xd_err *err)
+{
+	int vif = vif_port(ctx, args, err);
+
+	if (vif < 0)
+		return NULL;
+	if (xd_unbind((uint16_t)vif) < 0)
+		return xd_fail(err, XD_E_NOTFOUND, "%s is not bound",
+			       xd_ports[vif].name);
+	return json_pack("{s:s,s:n}", "vif", xd_ports[vif].name, "bind");
+}
+
+static json_t *
 cmd_set_trusted(void *ctx, json_t *args, struct xd_err *err)
 {
 	bool t = json_is_true(json_object_get(args, "trusted"));
@@ -619,7 +714,7 @@ cmd_lcores(void *ctx, json_t *args, struct xd_err *err)
 					"queue", q[i].qid));
 		json_array_append_new(a, json_pack(
 			"{s:i,s:i,s:o,s:f,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,"
-			"s:I,s:I,s:I,s:I}",
+			"s:I,s:I,s:I,s:I,s:I,s:I}",
 			"lcore", li.lcore, "socket", li.socket, "queues", qa,
 			"busy_pct", xd_info_pct(li.busy, total),
 			"idle_pct", xd_info_pct(li.idle, total),
@@ -633,6 +728,8 @@ cmd_lcores(void *ctx, json_t *args, struct xd_err *err)
 			"flood", (json_int_t)li.flood,
 			"copy_fail", (json_int_t)li.copy_fail,
 			"offload_drop", (json_int_t)li.offload_drop,
+			"gso", (json_int_t)li.gso,
+			"gso_segs", (json_int_t)li.gso_segs,
 			"hairpin_drop", (json_int_t)li.no_dest));
 	}
 	return a;
@@ -846,6 +943,15 @@ static const struct xd_arg_spec trusted_args[] = {
 	{ NULL, XD_ARG_STR, false, 0, 0, NULL },
 };
 
+static const struct xd_arg_spec bind_args[] = {
+	{ "vif", XD_ARG_STR, true, 0, 0, "vif name (vif5.0) or port id" },
+	{ "port", XD_ARG_STR, true, 0, 0,
+	  "physical port (a config port name or a port id)" },
+	{ "queue", XD_ARG_INT, true, 0, XD_MAX_QUEUES - 1,
+	  "its Rx queue the guest's frames are steered to" },
+	{ NULL, XD_ARG_STR, false, 0, 0, NULL },
+};
+
 static const struct xd_arg_spec log_args[] = {
 	{ "level", XD_ARG_STR, false, 0, 0,
 	  "emerg..debug; without it the levels are shown" },
@@ -877,6 +983,9 @@ const struct xd_cmd xd_cmds[] = {
 	  cmd_set_queues },
 	{ "set-trusted", "allow or forbid any source MAC", trusted_args,
 	  cmd_set_trusted },
+	{ "bind", "send a vif's frames to a physical port queue and steer "
+	  "its frames there", bind_args, cmd_bind },
+	{ "unbind", "switch a bound vif's frames again", vif_arg, cmd_unbind },
 	{ "mac-show", "the MAC table", NULL, cmd_mac_show },
 	{ "mac-flush", "forget learned MAC addresses", NULL, cmd_mac_flush },
 	{ "lcores", "lcore plan and busy/idle/sleep shares", NULL,

@@ -119,7 +119,8 @@ cfg_fail(struct cfg_ctx *c, int ret, const char *fmt, ...)
 	return ret;
 }
 
-enum key_type { KEY_U32, KEY_U16, KEY_BOOL, KEY_STR, KEY_LEVEL, KEY_HV };
+enum key_type { KEY_U32, KEY_U16, KEY_BOOL, KEY_STR, KEY_LEVEL, KEY_HV,
+	KEY_TSO };
 
 struct key_def {
 	const char *name;
@@ -149,12 +150,15 @@ static const struct key_def vif_keys[] = {
 	{ "max_queues", KEY_U16, CFG_OFF(vif_queues), 0, 1,
 	  XD_VIF_MAX_QUEUES },
 	{ "trusted", KEY_BOOL, CFG_OFF(vif_trusted), 0, 0, 0 },
+	{ "bind_port", KEY_STR, CFG_OFF(vif_bind_port), CFG_SZ(vif_bind_port),
+	  0, 0 },
 };
 
 static const struct key_def switch_keys[] = {
 	{ "mac_table_size", KEY_U32, CFG_OFF(mac_table_size), 0, 64,
 	  1u << 20 },
 	{ "mac_aging", KEY_U32, CFG_OFF(mac_aging_s), 0, 1, 1000000 },
+	{ "tso", KEY_TSO, CFG_OFF(tso), 0, 0, 0 },
 };
 
 static const struct key_def poll_keys[] = {
@@ -201,6 +205,15 @@ set_key(struct cfg_ctx *c, const char *sec, const struct key_def *k,
 			return cfg_fail(c, -EINVAL, "[%s] %s = '%s': want "
 					"emerg..debug", sec, k->name, value);
 		*(int *)dst = lvl;
+		return 0;
+	case KEY_TSO:
+		if (strcmp(value, "auto") == 0)
+			*(enum xd_tso_mode *)dst = XD_TSO_AUTO;
+		else if (xd_parse_bool(value, &b) == 0)
+			*(enum xd_tso_mode *)dst = b ? XD_TSO_YES : XD_TSO_NO;
+		else
+			return cfg_fail(c, -EINVAL, "[%s] %s = '%s': want "
+					"auto, yes or no", sec, k->name, value);
 		return 0;
 	case KEY_HV:
 		if (strcmp(value, "xen") != 0 && strcmp(value, "sim") != 0)
@@ -352,7 +365,13 @@ check(struct cfg_ctx *c)
 						"[port %s] name the same device",
 						cfg->nics[j].name,
 						cfg->nics[i].name);
-	return 0;
+	if (cfg->vif_bind_port[0] == '\0')
+		return 0;
+	for (i = 0; i < cfg->nb_nics; i++)
+		if (strcmp(cfg->nics[i].name, cfg->vif_bind_port) == 0)
+			return 0;
+	return cfg_fail(c, -EINVAL, "[vif] bind_port = '%s': no such [port]",
+			cfg->vif_bind_port);
 }
 
 int

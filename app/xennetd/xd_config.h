@@ -27,6 +27,13 @@ struct xd_nic_conf {
 	uint16_t queues;              /* Rx queues (RSS above 1) */
 };
 
+/* [switch] tso: whether vif ports take guest GSO frames whole (LRO). */
+enum xd_tso_mode {
+	XD_TSO_AUTO = 0, /* yes unless a physical port lacks TSO */
+	XD_TSO_YES,
+	XD_TSO_NO,
+};
+
 struct xd_config {
 	/* [daemon] */
 	char hv[8];                   /* "xen" or "sim" */
@@ -39,9 +46,13 @@ struct xd_config {
 	/* [vif] */
 	uint16_t vif_queues;          /* multi-queue-max-queues offered */
 	bool vif_trusted;             /* guests may send from any MAC */
+	char vif_bind_port[XD_NAME_LEN]; /* "": switched; else the [port]
+					  * whose free Rx queues new vifs
+					  * are bound to (xd_bind.h) */
 	/* [switch] */
 	uint32_t mac_table_size;
 	uint32_t mac_aging_s;
+	enum xd_tso_mode tso;         /* guest GSO across the switch */
 	/* [poll] */
 	bool adaptive;                /* sleep on events when idle */
 	uint32_t idle_us;             /* idle spell before sleeping */

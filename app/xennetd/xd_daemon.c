@@ -26,6 +26,8 @@ xd_daemon_apply_runtime(struct xd_daemon *d)
 	__atomic_store_n(&xd_poll.idle_us, d->cfg.idle_us, __ATOMIC_RELAXED);
 	__atomic_store_n(&xd_poll.sleep_max_ms, d->cfg.sleep_max_ms,
 			 __ATOMIC_RELAXED);
+	xd_portctl_set_tso(d->cfg.tso);
+	xd_portctl_set_bind_port(d->cfg.vif_bind_port);
 }
 
 void

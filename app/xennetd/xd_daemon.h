@@ -9,7 +9,6 @@
 #include <stdint.h>
 
 #include <rte_config.h>
-#include <rte_mempool.h>
 
 #include "xd_config.h"
 #include "xd_opts.h"
@@ -29,7 +28,6 @@ struct xd_daemon {
 	struct xd_hotplug *hp;
 	struct xd_loop *loop;
 	struct xd_fdb *fdb;
-	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 	struct xd_sock *sock;
 	struct xd_sim *sim;
 	int nic_port[XD_MAX_NIC_PORTS]; /* per cfg.nics[i], -1: none */

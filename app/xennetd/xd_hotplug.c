@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_cycles.h>
 
+#include "xd_config.h"
 #include "xd_hotplug.h"
 #include "xd_log.h"
 #include "xd_port.h"
@@ -443,27 +445,88 @@ sweep(struct xd_hotplug *hp, int only_domid)
 	}
 }
 
+/* The grant reference of the frontend's (first) Tx ring, which the
+ * guest wrote: parsed strictly. 0 or -errno. */
+static int
+fe_ring_ref(struct xd_hotplug *hp, const struct rec *r, uint32_t *ref)
+{
+	static const char *const keys[] = {
+		"tx-ring-ref", "queue-0/tx-ring-ref",
+	};
+	char path[XD_PATH_LEN], *fe, *v;
+	unsigned int i;
+	uint64_t x;
+	int ret = -ENOENT;
+
+	if (be_path(hp, r, "frontend", path) < 0)
+		return -ENAMETOOLONG;
+	fe = xs_get(hp, path);
+	if (fe == NULL)
+		return -ENOENT;
+	for (i = 0; i < RTE_DIM(keys) && ret == -ENOENT; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", fe, keys[i]) >=
+		    (int)sizeof(path)) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		v = xs_get(hp, path);
+		if (v == NULL)
+			continue;
+		ret = xd_parse_u64(v, 0, UINT32_MAX, &x);
+		*ref = (uint32_t)x;
+		free(v);
+	}
+	free(fe);
+	return ret;
+}
+
+/*
+ * Whether r's domain is gone: the toolstack removed its xenstore directory
+ * (xl destroy), or it died on its own while connected (a crash, a killed
+ * process: its xenstore nodes stay until a toolstack cleans up, and its
+ * grants stay mapped unless we let go): then a one-byte copy from its Tx
+ * ring grant fails with GNTST_bad_domain, as Xen answers for a domain that
+ * no longer exists. A frontend that closed first (a clean shutdown) left
+ * nothing mapped: its vif waits for the toolstack, as with netback.
+ */
+static bool
+domain_gone(struct xd_hotplug *hp, const struct rec *r)
+{
+	struct xnb_hv *hv = hp->conf.hv;
+	unsigned int n;
+	char **d, *dom;
+	uint8_t byte;
+	struct xnb_gcopy op = {
+		.source.foreign.domid = r->domid,
+		.dest.virt = &byte,
+		.len = 1,
+		.flags = XNB_GCOPY_SOURCE_GREF,
+	};
+
+	dom = hv->ops->xs_domain_path(hv, r->domid);
+	if (dom == NULL)
+		return false;
+	d = hv->ops->xs_directory(hv, XNB_XS_TXN_NULL, dom, &n);
+	free(dom);
+	free(d);
+	if (d == NULL && errno == ENOENT)
+		return true;
+	if (r->st != REC_SERVED || fe_state(hp, r) == XNB_XB_CLOSED ||
+	    fe_ring_ref(hp, r, &op.source.foreign.ref) < 0)
+		return false;
+	return hv->ops->copy_grants(hv, &op, 1) == 0 &&
+	       op.status == XNB_GNTST_BAD_DOMAIN;
+}
+
 /* @releaseDomain: drop the vifs of domains that no longer exist. */
 static void
 released(struct xd_hotplug *hp)
 {
-	struct xnb_hv *hv = hp->conf.hv;
 	struct rec *r, *next;
-	unsigned int n;
-	char **d, *dom;
 
 	for (r = hp->recs; r != NULL; r = next) {
 		next = r->next;
-		dom = hv->ops->xs_domain_path(hv, r->domid);
-		if (dom == NULL)
-			continue;
-		d = hv->ops->xs_directory(hv, XNB_XS_TXN_NULL, dom, &n);
-		free(dom);
-		if (d != NULL) {
-			free(d);
-			continue;
-		}
-		if (errno != ENOENT)
+		if (!domain_gone(hp, r))
 			continue;
 		XD_LOG(INFO, "vif%u.%u: domain %u is gone", r->domid, r->devid,
 		       r->domid);

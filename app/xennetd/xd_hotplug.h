@@ -8,7 +8,10 @@
  *    a net_xen port at once (the port writes InitWait while it probes);
  *  - online=0 + Closed (libxl's detach, once the port went Closing ->
  *    Closed), the backend directory's removal, the port reporting removal
- *    (RMV) or the guest's domain disappearing tear the port down;
+ *    (RMV) or the guest's domain disappearing tear the port down; on
+ *    @releaseDomain a domain is gone when its xenstore directory is, or
+ *    when it died with its frontend still open (crash, killed): a grant
+ *    copy from it fails with GNTST_bad_domain;
  *  - at start, existing vifs are adopted: one left Closed (online=1) is
  *    probed; one a previous backend left in another state is first put
  *    Closed so the frontend closes too, then probed once the frontend is

@@ -56,6 +56,8 @@ xd_info_lcore(unsigned int idx, struct xd_lcore_info *li)
 	li->copy_fail = LOAD(s->copy_fail);
 	li->offload_drop = LOAD(s->offload_drop);
 	li->no_dest = LOAD(s->no_dest);
+	li->gso = LOAD(s->gso);
+	li->gso_segs = LOAD(s->gso_segs);
 	n = RTE_MIN(xd_plan_get(q, RTE_DIM(q)), (unsigned int)RTE_DIM(q));
 	for (i = 0; i < n; i++)
 		li->nb_queues += q[i].worker == (int)idx;

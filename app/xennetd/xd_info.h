@@ -26,6 +26,7 @@ struct xd_lcore_info {
 	uint64_t busy, idle, sleep; /* cycles */
 	uint64_t rounds, sleeps, wakeups;
 	uint64_t flood, copy_fail, offload_drop, no_dest;
+	uint64_t gso, gso_segs;     /* TSO frames segmented, segments */
 	unsigned int nb_queues;     /* in its plan */
 };
 

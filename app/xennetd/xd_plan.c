@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Spreading Rx queues over the worker lcores and publishing the result. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -80,6 +81,52 @@ xd_plan_assign(struct xd_plan_q *q, unsigned int nq, const int *wsock,
 	return moved;
 }
 
+int
+xd_plan_homes(const struct xd_plan_q *q, unsigned int nq, const int *wsock,
+	      unsigned int nw, int socket, uint16_t n, int *home)
+{
+	struct xd_plan_q *t;
+	uint16_t i;
+
+	if (nw == 0) {
+		for (i = 0; i < n; i++)
+			home[i] = socket;
+		return 0;
+	}
+	t = malloc((nq + n) * sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	memcpy(t, q, nq * sizeof(*t));
+	for (i = 0; i < n; i++)
+		t[nq + i] = (struct xd_plan_q){
+			.socket = socket, .worker = -1, .prev = -1,
+		};
+	xd_plan_assign(t, nq + n, wsock, nw);
+	for (i = 0; i < n; i++)
+		home[i] = wsock[t[nq + i].worker];
+	free(t);
+	return 0;
+}
+
+static unsigned int
+worker_sockets(int *wsock)
+{
+	unsigned int w;
+
+	for (w = 0; w < xd_nb_workers; w++)
+		wsock[w] = xd_workers[w]->socket;
+	return xd_nb_workers;
+}
+
+int
+xd_plan_port_homes(int socket, uint16_t n, int *home)
+{
+	int wsock[RTE_MAX_LCORE];
+	unsigned int nw = worker_sockets(wsock);
+
+	return xd_plan_homes(plan_q, plan_nq, wsock, nw, socket, n, home);
+}
+
 /* Give every worker its queues; skip_moved leaves out queues whose
  * worker changed since the last publication. */
 static int
@@ -130,12 +177,10 @@ static int
 replan(void)
 {
 	int wsock[RTE_MAX_LCORE];
-	unsigned int w, i, moved;
+	unsigned int nw = worker_sockets(wsock), i, moved;
 	int ret;
 
-	for (w = 0; w < xd_nb_workers; w++)
-		wsock[w] = xd_workers[w]->socket;
-	moved = xd_plan_assign(plan_q, plan_nq, wsock, xd_nb_workers);
+	moved = xd_plan_assign(plan_q, plan_nq, wsock, nw);
 	if (moved > 0) {
 		ret = publish(true);
 		if (ret < 0)
@@ -159,7 +204,7 @@ xd_plan_add_port(uint16_t port)
 		return -ENOSPC;
 	for (q = 0; q < p->nb_rxq; q++)
 		plan_q[plan_nq++] = (struct xd_plan_q){
-			.port = port, .qid = q, .socket = p->socket,
+			.port = port, .qid = q, .socket = p->rxq[q].socket,
 			.worker = -1, .prev = -1,
 		};
 	return replan();

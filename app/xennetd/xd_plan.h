@@ -19,7 +19,7 @@
 struct xd_plan_q {
 	uint16_t port;
 	uint16_t qid;
-	int socket;   /* the queue's device socket, -1: any */
+	int socket;   /* the queue's home: its mbufs' socket, -1: any */
 	int worker;   /* index into the workers, -1: unassigned */
 	int prev;     /* worker at the last publication, -1: none */
 };
@@ -32,8 +32,21 @@ struct xd_plan_q {
 unsigned int xd_plan_assign(struct xd_plan_q *q, unsigned int nq,
 			    const int *wsock, unsigned int nw);
 
-/* Add the Rx queues of port (xd_ports[port].nb_rxq) / remove them, then
- * publish to the workers. 0 or -errno. */
+/*
+ * Pure: the sockets of the workers that n new queues of a device on socket
+ * (-1: any) would go to, given the plan q[0..nq) and nw workers on sockets
+ * wsock, into home[0..n): where those queues should take their mbufs
+ * from. home[i] is socket when there is no worker. 0 or -ENOMEM.
+ */
+int xd_plan_homes(const struct xd_plan_q *q, unsigned int nq,
+		  const int *wsock, unsigned int nw, int socket, uint16_t n,
+		  int *home);
+/* xd_plan_homes() for the current plan and workers. */
+int xd_plan_port_homes(int socket, uint16_t n, int *home);
+
+/* Add the Rx queues of port (xd_ports[port].nb_rxq, each on the home
+ * socket xd_ports[port].rxq[q].socket) / remove them, then publish to the
+ * workers. 0 or -errno. */
 int xd_plan_add_port(uint16_t port);
 int xd_plan_remove_port(uint16_t port);
 

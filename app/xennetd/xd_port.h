@@ -18,6 +18,7 @@
 
 #include <rte_config.h>
 #include <rte_ether.h>
+#include <rte_flow.h>
 #include <rte_spinlock.h>
 
 #include "xd_config.h"
@@ -45,6 +46,12 @@ struct xd_rxq_stats {
 };
 
 struct xd_rxq {
+	int socket;         /* home: its mbufs' and its lcore's, -1: any */
+	/* NIC queue bound to a vif (xd_bind.c); port ids are stored + 1 so
+	 * that 0 means none. */
+	uint16_t owner;     /* the bound vif (control thread) */
+	uint16_t direct;    /* frames for owner's MAC go straight to it
+			     * (flow mode; atomic) */
 	struct xd_ratelim rl;
 	uint64_t rl_cfg;    /* the rate rl was set up with */
 	struct xd_rxq_stats st;
@@ -69,6 +76,7 @@ struct xd_port {
 	bool txq_shared;          /* fewer Tx queues than lcores: lock */
 	bool rx_intr;             /* Rx queues have interrupt fds */
 	uint64_t tx_offloads;     /* enabled RTE_ETH_TX_OFFLOAD_* */
+	bool lro;                 /* vif: guest GSO frames come whole (TSO) */
 	uint16_t vlan;            /* vif: access VLAN, 0: untagged */
 	bool has_mac;             /* vif: the toolstack gave the guest MAC */
 	struct rte_ether_addr mac;
@@ -76,8 +84,18 @@ struct xd_port {
 	/* Runtime settings (atomic). */
 	bool trusted;             /* may send from any MAC */
 	bool link_up;
+	bool tso;                 /* takes TSO frames now (a vif: its guest
+				   * negotiated GSO; set at link up) */
 	uint64_t rate;            /* xd_ratelim_pack(); 0: unlimited */
 	uint16_t max_queues;      /* vif: queues offered (devargs) */
+	uint16_t bind_ref;        /* vif: 1 + the NIC port every frame of
+				   * the guest goes to (xd_bind.c); 0:
+				   * switched */
+	/* vif binding, control thread (xd_bind.c). */
+	uint16_t bind_queue;      /* the NIC Rx queue it owns */
+	bool bind_flow;           /* rte_flow steers its frames there */
+	struct rte_flow *flow;
+	bool flow_refused;        /* NIC: the refusal was logged */
 	/* Set by ethdev callbacks on any thread (atomic). */
 	uint32_t events;
 	/* Egress counters of the lcores at attach time (baseline). */

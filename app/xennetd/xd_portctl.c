@@ -13,10 +13,12 @@
 #include <rte_malloc.h>
 
 #include "rte_pmd_xen.h"
+#include "xd_bind.h"
 #include "xd_config.h"
 #include "xd_fdb.h"
 #include "xd_log.h"
 #include "xd_plan.h"
+#include "xd_pool.h"
 #include "xd_portctl.h"
 #include "xd_worker.h"
 
@@ -38,7 +40,8 @@
 struct xd_port xd_ports[RTE_MAX_ETHPORTS];
 uint64_t xd_active_ports;
 
-static struct rte_mempool *const *xd_pools;
+static enum xd_tso_mode xd_tso;
+static char xd_bind_port[XD_NAME_LEN];
 static struct xd_fdb *xd_fdb;
 static int xd_event_fd = -1;
 
@@ -61,11 +64,10 @@ ethdev_event(uint16_t port, enum rte_eth_event_type type, void *arg,
 }
 
 int
-xd_portctl_init(struct rte_mempool *const *pools, struct xd_fdb *fdb)
+xd_portctl_init(struct xd_fdb *fdb)
 {
 	int ret;
 
-	xd_pools = pools;
 	xd_fdb = fdb;
 	xd_event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (xd_event_fd < 0)
@@ -81,6 +83,67 @@ xd_portctl_init(struct rte_mempool *const *pools, struct xd_fdb *fdb)
 		return ret;
 	}
 	return 0;
+}
+
+void
+xd_portctl_set_tso(enum xd_tso_mode mode)
+{
+	xd_tso = mode;
+}
+
+void
+xd_portctl_set_bind_port(const char *name)
+{
+	snprintf(xd_bind_port, sizeof(xd_bind_port), "%s", name);
+}
+
+/* The [vif] bind_port rule for a new vif. */
+static void
+bind_default(uint16_t port)
+{
+	int nic, ret;
+
+	if (xd_bind_port[0] == '\0')
+		return;
+	nic = xd_port_find(xd_bind_port);
+	ret = nic < 0 || xd_ports[nic].kind != XD_PORT_NIC ? -ENODEV :
+	      xd_bind_any(port, (uint16_t)nic);
+	if (ret < 0)
+		XD_LOG(NOTICE, "%s: not bound to %s: %s", xd_ports[port].name,
+		       xd_bind_port, ret == -ENOSPC ? "every Rx queue has "
+		       "its vif" : ret == -ENODEV ? "no such port" :
+		       strerror(-ret));
+}
+
+/* Whether a new vif takes guest GSO frames whole. auto: unless a physical
+ * port lacks TSO, since the switch cannot segment TCP/IPv6 for it. */
+static bool
+vif_lro(void)
+{
+	uint16_t port;
+
+	if (xd_tso != XD_TSO_AUTO)
+		return xd_tso == XD_TSO_YES;
+	for (port = 0; port < RTE_MAX_ETHPORTS; port++)
+		if (xd_ports[port].kind == XD_PORT_NIC &&
+		    !(xd_ports[port].tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO))
+			return false;
+	return true;
+}
+
+/* Whether the port takes TSO frames now: a vif only while its guest has
+ * negotiated GSO (the PMD reports TSO then). */
+static void
+refresh_tso(uint16_t port, struct xd_port *p)
+{
+	struct rte_eth_dev_info info;
+	bool tso = (p->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO) != 0;
+
+	if (tso && p->kind == XD_PORT_VIF) {
+		tso = p->link_up && rte_eth_dev_info_get(port, &info) == 0 &&
+		      (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO);
+	}
+	__atomic_store_n(&p->tso, tso, __ATOMIC_RELAXED);
 }
 
 void
@@ -101,13 +164,17 @@ xd_portctl_event_fd(void)
 	return xd_event_fd;
 }
 
-static struct rte_mempool *
-pool_for(int socket)
+/* An Rx queue on socket (-1: any), with mbufs from there. */
+static int
+rxq_setup(uint16_t port, uint16_t q, uint16_t nb_rxd, int socket)
 {
-	if (socket >= 0 && socket < RTE_MAX_NUMA_NODES &&
-	    xd_pools[socket] != NULL)
-		return xd_pools[socket];
-	return xd_pools[0];
+	struct rte_mempool *mp = xd_pool_get(socket);
+
+	if (mp == NULL)
+		return -ENOMEM;
+	return rte_eth_rx_queue_setup(port, q, nb_rxd, socket < 0 ?
+				      (unsigned int)SOCKET_ID_ANY :
+				      (unsigned int)socket, NULL, mp);
 }
 
 /* Configure queues and start; with_intr asks for Rx queue interrupts. */
@@ -117,7 +184,7 @@ port_start(uint16_t port, struct xd_port *p, bool vif, uint16_t nb_rxq,
 {
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
-	struct rte_mempool *mp = pool_for(p->socket);
+	int home[XD_MAX_QUEUES];
 	uint16_t nb_rxd = XD_NB_RXD, nb_txd = XD_NB_TXD, q;
 	int ret;
 
@@ -127,7 +194,10 @@ port_start(uint16_t port, struct xd_port *p, bool vif, uint16_t nb_rxq,
 	memset(&conf, 0, sizeof(conf));
 	p->nb_rxq = RTE_MAX(RTE_MIN(RTE_MIN(nb_rxq, info.max_rx_queues),
 				    (uint16_t)XD_MAX_QUEUES), (uint16_t)1);
-	p->nb_txq = RTE_MAX(RTE_MIN(RTE_MIN((uint16_t)xd_nb_workers,
+	/* A Tx queue per worker; at least as many as Rx queues, as some
+	 * PMDs (net_tap) want queue pairs. */
+	p->nb_txq = RTE_MAX(RTE_MIN(RTE_MIN(RTE_MAX((uint16_t)xd_nb_workers,
+						    p->nb_rxq),
 					    info.max_tx_queues),
 				    (uint16_t)XD_MAX_QUEUES), (uint16_t)1);
 	p->txq_shared = p->nb_txq < xd_nb_workers;
@@ -136,6 +206,12 @@ port_start(uint16_t port, struct xd_port *p, bool vif, uint16_t nb_rxq,
 	conf.rxmode.offloads = info.rx_offload_capa &
 			       (vif ? XD_VIF_RX_OFFLOADS :
 				RTE_ETH_RX_OFFLOAD_SCATTER);
+	if (p->lro && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
+	} else {
+		p->lro = false;
+	}
 	if (!vif && p->nb_rxq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
@@ -152,10 +228,14 @@ port_start(uint16_t port, struct xd_port *p, bool vif, uint16_t nb_rxq,
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
 	if (ret < 0)
 		return ret;
+	/* Each queue's mbufs come from where the lcore that will poll it
+	 * sits. */
+	ret = xd_plan_port_homes(p->socket, p->nb_rxq, home);
+	if (ret < 0)
+		return ret;
 	for (q = 0; q < p->nb_rxq; q++) {
-		ret = rte_eth_rx_queue_setup(port, q, nb_rxd,
-					     p->socket < 0 ? (unsigned int)SOCKET_ID_ANY :
-					     (unsigned int)p->socket, NULL, mp);
+		p->rxq[q].socket = home[q];
+		ret = rxq_setup(port, q, nb_rxd, home[q]);
 		if (ret < 0)
 			return ret;
 	}
@@ -202,6 +282,7 @@ port_setup(uint16_t port, struct xd_port *p, bool vif, uint16_t nb_rxq)
 	}
 	if (rte_eth_link_get_nowait(port, &link) == 0)
 		p->link_up = link.link_status == RTE_ETH_LINK_UP;
+	refresh_tso(port, p);
 	return 0;
 }
 
@@ -301,6 +382,7 @@ xd_vif_attach(const struct xd_vif_params *vp)
 	p->trusted = vp->trusted;
 	p->rate = vp->rate;
 	p->max_queues = vp->queues;
+	p->lro = vif_lro();
 	p->has_mac = rte_pmd_xen_get_guest_mac(port, &p->mac) == 0;
 	if (!p->has_mac && !p->trusted)
 		XD_LOG(WARNING, "%s: no valid \"mac\" from the toolstack: "
@@ -325,8 +407,10 @@ xd_vif_attach(const struct xd_vif_params *vp)
 		xd_port_detach(port);
 		return ret;
 	}
-	XD_LOG(INFO, "%s: port %u, %u queue(s), vlan %u", p->name, port,
-	       p->nb_rxq, p->vlan);
+	XD_LOG(INFO, "%s: port %u, %u queue(s), vlan %u, guest GSO %s",
+	       p->name, port, p->nb_rxq, p->vlan,
+	       p->lro ? "whole (LRO)" : "segmented by the PMD");
+	bind_default(port);
 	return port;
 
 remove:
@@ -400,6 +484,8 @@ xd_port_detach(uint16_t port)
 	if (port >= RTE_MAX_ETHPORTS || xd_ports[port].kind == XD_PORT_NONE)
 		return -ENOENT;
 	p = &xd_ports[port];
+	/* Its rte_flow rules go while the port still runs. */
+	xd_unbind_port(port);
 	__atomic_fetch_and(&xd_active_ports, ~(1ull << port),
 			   __ATOMIC_RELEASE);
 	/* After this no lcore polls the port or sends to it. */
@@ -471,6 +557,7 @@ xd_portctl_events(void (*removed)(uint16_t port, void *arg), void *arg)
 				XD_LOG(INFO, "%s: link %s", p->name,
 				       up ? "up" : "down");
 			__atomic_store_n(&p->link_up, up, __ATOMIC_RELAXED);
+			refresh_tso(port, p);
 		}
 		if (ev & XD_PORT_EV_RMV)
 			removed(port, arg);

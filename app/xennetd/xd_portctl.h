@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_mempool.h>
-
 #include "xd_config.h"
 #include "xd_port.h"
 
@@ -28,9 +26,16 @@ struct xd_vif_params {
 	const char *sim_dir; /* hv = sim */
 };
 
-/* Pools per NUMA socket (at least pools[0]) and the FDB the ports use;
- * registers the ethdev event callbacks. 0 or -errno. */
-int xd_portctl_init(struct rte_mempool *const *pools, struct xd_fdb *fdb);
+/* The FDB the ports use; registers the ethdev event callbacks. Rx queues
+ * take mbufs from xd_pool_get() of their home socket. 0 or -errno. */
+int xd_portctl_init(struct xd_fdb *fdb);
+/* [switch] tso for vifs attached from now on: with LRO (yes, or auto and
+ * every physical port takes TSO) a vif hands guest GSO frames over whole
+ * and the switch segments them for ports that cannot take them. */
+void xd_portctl_set_tso(enum xd_tso_mode mode);
+/* [vif] bind_port for vifs attached from now on: "" or a physical port
+ * (config name) whose first free Rx queue each new vif is bound to. */
+void xd_portctl_set_bind_port(const char *name);
 /* Remove the callbacks. */
 void xd_portctl_fini(void);
 /* Readable when ethdev events are pending for xd_portctl_events(). */

@@ -9,6 +9,7 @@
 #include <rte_udp.h>
 
 #include "xd_fdb.h"
+#include "xd_gso.h"
 #include "xd_switch.h"
 
 /* VLAN of a frame inside the switch: 0 untagged, else the 802.1Q VID. */
@@ -62,7 +63,7 @@ fix_offloads(struct rte_mbuf *m, uint64_t capa)
 	uint16_t *ck;
 
 	if (ol & RTE_MBUF_F_TX_TCP_SEG)
-		return capa & RTE_ETH_TX_OFFLOAD_TCP_TSO ? 0 : -1;
+		return 0; /* only ports that take TSO get such frames */
 	if ((l4 == RTE_MBUF_F_TX_TCP_CKSUM &&
 	     !(capa & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) ||
 	    (l4 == RTE_MBUF_F_TX_UDP_CKSUM &&
@@ -99,9 +100,10 @@ fix_offloads(struct rte_mbuf *m, uint64_t capa)
 	return 0;
 }
 
-/* Queue m for port dst in VLAN vlan; consumes m. */
+/* Queue one frame m for port dst in VLAN vlan; consumes m. */
 static void
-enqueue(struct xd_worker *w, uint16_t dst, struct rte_mbuf *m, uint16_t vlan)
+enqueue_one(struct xd_worker *w, uint16_t dst, struct rte_mbuf *m,
+	    uint16_t vlan)
 {
 	const struct xd_port *p = &xd_ports[dst];
 	struct xd_txbuf *b = &w->tx[dst];
@@ -125,6 +127,31 @@ enqueue(struct xd_worker *w, uint16_t dst, struct rte_mbuf *m, uint16_t vlan)
 	w->tx_dirty |= 1ull << dst;
 	if (b->n == XD_BURST)
 		tx_flush_port(w, dst);
+}
+
+/* Queue m for port dst in VLAN vlan, cut into MSS-sized frames when it is
+ * a TSO frame the port cannot take now; consumes m. */
+static void
+enqueue(struct xd_worker *w, uint16_t dst, struct rte_mbuf *m, uint16_t vlan)
+{
+	struct rte_mbuf *segs[XD_GSO_MAX_SEGS];
+	int n, i;
+
+	if (likely(!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)) ||
+	    __atomic_load_n(&xd_ports[dst].tso, __ATOMIC_RELAXED)) {
+		enqueue_one(w, dst, m, vlan);
+		return;
+	}
+	n = xd_gso_segment(m, w->pool, segs, RTE_DIM(segs));
+	if (unlikely(n < 0)) {
+		w->st.offload_drop++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->st.gso++;
+	w->st.gso_segs += n;
+	for (i = 0; i < n; i++)
+		enqueue_one(w, dst, segs[i], vlan);
 }
 
 static bool
@@ -230,8 +257,17 @@ xd_switch_input(struct xd_worker *w, uint64_t mask, uint16_t port,
 	const struct xd_fdb_key *kp[XD_BURST];
 	uint16_t vlan[XD_BURST], dst[XD_BURST];
 	struct rte_mbuf *uc[XD_BURST];
-	uint16_t i, nuc = 0;
+	uint16_t i, nuc = 0, bound, direct;
 	bool have_last = false;
+
+	/* A bound vif: every frame to its physical port (xd_bind.h). */
+	bound = __atomic_load_n(&p->bind_ref, __ATOMIC_ACQUIRE);
+	if (bound != 0 && !xd_port_active(mask, bound - 1))
+		bound = 0;
+	/* A queue steered to a vif: its frames for that vif go straight. */
+	direct = __atomic_load_n(&rq->direct, __ATOMIC_ACQUIRE);
+	if (direct != 0 && !xd_port_active(mask, direct - 1))
+		direct = 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -245,6 +281,10 @@ xd_switch_input(struct xd_worker *w, uint64_t mask, uint16_t port,
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		if (bound != 0) {
+			enqueue(w, bound - 1, m, v);
+			continue;
+		}
 		eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		/* A burst usually comes from one source: learn it once. */
 		xd_fdb_key_set(&src, &eh->src_addr, v);
@@ -255,6 +295,12 @@ xd_switch_input(struct xd_worker *w, uint64_t mask, uint16_t port,
 		}
 		if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
 			flood(w, mask, port, m, v);
+			continue;
+		}
+		if (direct != 0 && v == xd_ports[direct - 1].vlan &&
+		    rte_is_same_ether_addr(&eh->dst_addr,
+					   &xd_ports[direct - 1].mac)) {
+			enqueue(w, direct - 1, m, v);
 			continue;
 		}
 		xd_fdb_key_set(&keys[nuc], &eh->dst_addr, v);

@@ -19,10 +19,15 @@
  *    VLAN, tagged); multicast reaches a vif whose guest asked for
  *    multicast control only for the groups it subscribed (the net_xen
  *    port filters, counted there as rx_drop_mcast);
- *  - known unicast goes to its port; to the port it came from: dropped.
+ *  - known unicast goes to its port; to the port it came from: dropped;
+ *  - a vif bound to a physical port queue (xd_bind.h) sends everything
+ *    there, no lookup; on a queue rte_flow steers to a vif, frames for
+ *    that vif's MAC and VLAN go straight to it.
  * Frames leaving through a physical port get their VLAN tag back;
- * checksum offloads a destination lacks are finished in software, TSO
- * frames for a port without TSO are dropped (offload_drop).
+ * checksum offloads a destination lacks are finished in software; a TSO
+ * frame for a port that cannot take it now (xd_port.tso) is segmented
+ * (TCP/IPv4, counted gso/gso_segs) or, when that fails (TCP/IPv6, bad
+ * headers, no mbufs), dropped (offload_drop).
  */
 #ifndef XD_SWITCH_H
 #define XD_SWITCH_H

@@ -14,6 +14,7 @@
 #include <rte_pause.h>
 
 #include "xd_log.h"
+#include "xd_pool.h"
 #include "xd_switch.h"
 #include "xd_worker.h"
 
@@ -253,8 +254,7 @@ worker_free(struct xd_worker *w)
 }
 
 static struct xd_worker *
-worker_new(unsigned int lcore, unsigned int idx,
-	   struct rte_mempool *const *pools, struct xd_fdb *fdb)
+worker_new(unsigned int lcore, unsigned int idx, struct xd_fdb *fdb)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = XD_WAKE_TAG };
 	int socket = (int)rte_lcore_to_socket_id(lcore);
@@ -267,7 +267,11 @@ worker_new(unsigned int lcore, unsigned int idx,
 	w->lcore_id = lcore;
 	w->idx = idx;
 	w->socket = socket;
-	w->pool = pools[socket] != NULL ? pools[socket] : pools[0];
+	w->pool = xd_pool_get(socket);
+	if (w->pool == NULL) {
+		rte_free(w);
+		return NULL;
+	}
 	w->fdb = fdb;
 	w->plan = (struct xd_wplan *)(uintptr_t)&xd_empty_plan;
 	w->applied = w->plan;
@@ -284,13 +288,12 @@ worker_new(unsigned int lcore, unsigned int idx,
 }
 
 int
-xd_workers_init(struct rte_mempool *const *pools, struct xd_fdb *fdb)
+xd_workers_init(struct xd_fdb *fdb)
 {
 	unsigned int lcore;
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
-		struct xd_worker *w = worker_new(lcore, xd_nb_workers, pools,
-						 fdb);
+		struct xd_worker *w = worker_new(lcore, xd_nb_workers, fdb);
 
 		if (w == NULL) {
 			xd_workers_fini();

@@ -52,7 +52,9 @@ struct xd_worker_stats {
 	uint64_t wakeups_event; /* woken by a queue event */
 	uint64_t flood;        /* frames flooded */
 	uint64_t copy_fail;    /* flood copies that found no mbuf */
-	uint64_t offload_drop; /* TSO frames for a port without TSO */
+	uint64_t offload_drop; /* TSO frames no segmentation could save */
+	uint64_t gso;          /* TSO frames segmented for their port */
+	uint64_t gso_segs;     /* frames those gave */
 	uint64_t no_dest;      /* unicast to the port it came from */
 	uint64_t tx_pkts[RTE_MAX_ETHPORTS];
 	uint64_t tx_drop[RTE_MAX_ETHPORTS]; /* refused by the port */
@@ -64,7 +66,7 @@ struct xd_worker {
 	int socket;
 	int wake_fd;             /* eventfd: plan changed / stop */
 	int epfd;                /* queue interrupt fds + wake_fd */
-	struct rte_mempool *pool; /* flood copies */
+	struct rte_mempool *pool; /* flood copies, segments: own socket */
 	struct xd_fdb *fdb;
 	/* Control -> worker (atomic). */
 	struct xd_wplan *plan;
@@ -91,10 +93,11 @@ extern unsigned int xd_nb_workers;
 extern struct xd_worker *xd_workers[RTE_MAX_LCORE];
 
 /*
- * Control thread: one worker per EAL worker lcore, pools[socket] for its
- * flood copies. 0 or -errno (-ENODEV without worker lcores).
+ * Control thread: one worker per EAL worker lcore, with the pool of its
+ * socket (xd_pool_get) for flood copies and segments. 0 or -errno
+ * (-ENODEV without worker lcores).
  */
-int xd_workers_init(struct rte_mempool *const *pools, struct xd_fdb *fdb);
+int xd_workers_init(struct xd_fdb *fdb);
 /* Launch on the worker lcores. */
 int xd_workers_start(void);
 /* Stop and join the workers, release what init took. */

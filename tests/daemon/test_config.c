@@ -54,8 +54,14 @@ test_defaults(void)
 	TD_EQ(cfg.mbufs, 16384);
 	TD_EQ(cfg.vif_queues, 1);
 	TD_EQ(cfg.vif_trusted, false);
+	TD_STREQ(cfg.vif_bind_port, "");
 	TD_EQ(cfg.mac_table_size, 4096);
 	TD_EQ(cfg.mac_aging_s, 300);
+	TD_EQ(cfg.tso, XD_TSO_AUTO);
+	TD_EQ(load("[switch]\ntso = yes\n", &cfg, err), 0);
+	TD_EQ(cfg.tso, XD_TSO_YES);
+	TD_EQ(load("[switch]\ntso = auto\n", &cfg, err), 0);
+	TD_EQ(cfg.tso, XD_TSO_AUTO);
 	TD_EQ(cfg.adaptive, true);
 	TD_EQ(cfg.idle_us, 1000);
 	TD_EQ(cfg.sleep_max_ms, 10);
@@ -80,9 +86,11 @@ test_full(void)
 		   "[vif]\n"
 		   "max_queues = 4\n"
 		   "trusted = yes\n"
+		   "bind_port = nic1\n"
 		   "[switch]\n"
 		   "mac_table_size = 1024\n"
 		   "mac_aging = 60\n"
+		   "tso = no\n"
 		   "[poll]\n"
 		   "adaptive = off\n"
 		   "idle_us = 200\n"
@@ -101,8 +109,10 @@ test_full(void)
 	TD_EQ(cfg.mbufs, 8192);
 	TD_EQ(cfg.vif_queues, 4);
 	TD_EQ(cfg.vif_trusted, true);
+	TD_STREQ(cfg.vif_bind_port, "nic1");
 	TD_EQ(cfg.mac_table_size, 1024);
 	TD_EQ(cfg.mac_aging_s, 60);
+	TD_EQ(cfg.tso, XD_TSO_NO);
 	TD_EQ(cfg.adaptive, false);
 	TD_EQ(cfg.idle_us, 200);
 	TD_EQ(cfg.sleep_max_ms, 5);
@@ -140,6 +150,8 @@ test_errors(void)
 	refused("[vif]\ntrusted = maybe\n", "want yes or no");
 	refused("[switch]\nmac_table_size = 10\n", "mac_table_size");
 	refused("[switch]\nmac_aging = 0\n", "mac_aging");
+	refused("[switch]\ntso = maybe\n", "want auto, yes or no");
+	refused("[vif]\nbind_port = up\n", "bind_port = 'up': no such");
 	refused("[poll]\nidle_us = 1\n", "idle_us");
 	refused("[poll]\nsleep_max_ms = 5000\n", "sleep_max_ms");
 	refused("[nonsense]\n", "unknown section [nonsense]");

@@ -126,11 +126,60 @@ test_edges(void)
 	TD_EQ(q[1].worker, 0);
 }
 
+/* Where a new port's Rx queues take their mbufs: the socket of the worker
+ * each will go to, on a fake two-socket topology. */
+static void
+test_homes(void)
+{
+	int wsock[3] = { 0, 1, 1 };
+	struct xd_plan_q q[4];
+	int home[4];
+
+	/* No plan yet, a vdev (no socket): one queue per worker. */
+	TD_EQ(xd_plan_homes(q, 0, wsock, 3, -1, 3, home), 0);
+	TD_EQ(home[0], 0);
+	TD_EQ(home[1], 1);
+	TD_EQ(home[2], 1);
+	/* A device on socket 1: its queues go to socket 1's workers while
+	 * the load allows. */
+	q[0] = newq(0, 0, 0);
+	q[0].worker = 0;
+	publish(q, 1);
+	TD_EQ(xd_plan_homes(q, 1, wsock, 3, 1, 2, home), 0);
+	TD_EQ(home[0], 1);
+	TD_EQ(home[1], 1);
+	/* With socket 1's workers busier, the even-out (load first) puts
+	 * one on socket 0: its mbufs come from there. */
+	q[0] = newq(0, 0, 1);
+	q[0].worker = 1;
+	q[1] = newq(1, 0, 1);
+	q[1].worker = 2;
+	publish(q, 2);
+	TD_EQ(xd_plan_homes(q, 2, wsock, 3, 1, 2, home), 0);
+	TD_EQ(home[0], 0);
+	TD_EQ(home[1], 1);
+	/* Four queues of a device on socket 0: two stay, the even-out
+	 * sends two to socket 1, so their mbufs come from there. */
+	TD_EQ(xd_plan_homes(q, 0, wsock, 3, 0, 4, home), 0);
+	TD_EQ(home[0], 0);
+	TD_EQ(home[1], 0);
+	TD_EQ(home[2], 1);
+	TD_EQ(home[3], 1);
+	/* The preview leaves the plan as it was. */
+	TD_EQ(q[0].worker, 1);
+	TD_EQ(q[1].worker, 2);
+	/* No worker: the device's own socket. */
+	TD_EQ(xd_plan_homes(q, 2, wsock, 0, 1, 2, home), 0);
+	TD_EQ(home[0], 1);
+	TD_EQ(home[1], 1);
+}
+
 int
 main(void)
 {
 	test_spread();
 	test_numa();
 	test_edges();
+	test_homes();
 	TD_DONE();
 }

@@ -3,7 +3,9 @@
  * The L2 switch's datapath and its MAC table, without ports: frames go in
  * through xd_switch_input() and are checked in the worker's per-port
  * batches (fewer than a burst, so nothing is transmitted). Learning,
- * aging, flooding, multicast, VLANs, anti-spoofing, offload fix-ups.
+ * aging, flooding, multicast, VLANs, anti-spoofing, offload fix-ups,
+ * TCP segmentation for ports that cannot take TSO, vifs bound to a NIC
+ * queue.
  *
  * Ports: 0 vif A (VLAN 0), 1 vif B (VLAN 0), 2 vif C (VLAN 10), 3 NIC.
  */
@@ -396,14 +398,208 @@ test_offloads(void)
 	TD_EQ(queued(1), 2);
 	TD_EQ(w->tx[1].pkts[1]->ol_flags & RTE_MBUF_F_TX_L4_MASK,
 	      RTE_MBUF_F_TX_TCP_CKSUM);
-	/* TSO to a port without TSO: dropped, counted. */
-	m = tcp_frame();
-	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
-	m->tso_segsz = 1448;
-	in(0, m);
-	TD_EQ(queued(1), 2);
-	TD_EQ(w->st.offload_drop, 1);
 	xd_ports[1].tx_offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	xd_fdb_flush(w->fdb, true);
+	xd_fdb_reclaim(w->fdb);
+	reset();
+	TD_EQ(rte_mempool_avail_count(pool), NB_MBUFS);
+}
+
+#define TSO_PAYLOAD 4000
+#define TSO_MSS 1000
+#define TSO_HDRS (14 + 20 + 20)
+
+/* A guest's GSO frame as the PMD hands it over with LRO: TCP/IPv4,
+ * TSO_PAYLOAD bytes (i % 251) over three mbufs, seq 1000, PSH|FIN|ACK. */
+static struct rte_mbuf *
+tso_frame(void)
+{
+	static const unsigned int chunk[] = { 1000, 1500, 1500 };
+	struct rte_mbuf *m = tcp_frame(), *t;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *tcp;
+	unsigned int i, c, off = 0;
+	uint8_t *p;
+
+	rte_pktmbuf_trim(m, m->pkt_len - TSO_HDRS);
+	for (c = 0; c < RTE_DIM(chunk); c++) {
+		t = c == 0 ? m : rte_pktmbuf_alloc(pool);
+		p = t == NULL ? NULL :
+		    (uint8_t *)rte_pktmbuf_append(t, chunk[c]);
+		if (p == NULL)
+			abort();
+		for (i = 0; i < chunk[c]; i++)
+			p[i] = (uint8_t)((off + i) % 251);
+		off += chunk[c];
+		if (c > 0)
+			TD_EQ(rte_pktmbuf_chain(m, t), 0);
+	}
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	tcp = (struct rte_tcp_hdr *)(ip + 1);
+	ip->total_length = rte_cpu_to_be_16(20 + 20 + TSO_PAYLOAD);
+	ip->packet_id = rte_cpu_to_be_16(7);
+	ip->hdr_checksum = 0;
+	tcp->sent_seq = rte_cpu_to_be_32(1000);
+	tcp->tcp_flags = RTE_TCP_PSH_FLAG | RTE_TCP_FIN_FLAG |
+			 RTE_TCP_ACK_FLAG;
+	m->ol_flags = RTE_MBUF_F_RX_LRO | RTE_MBUF_F_TX_IPV4 |
+		      RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_SEG;
+	m->tso_segsz = TSO_MSS;
+	tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	return m;
+}
+
+/* Segment i of tso_frame(), as it leaves for a port without offloads. */
+static void
+check_segment(struct rte_mbuf *m, unsigned int i)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+					struct rte_ipv4_hdr *, 14);
+	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
+	uint8_t b;
+	unsigned int k;
+
+	TD_EQ(m->pkt_len, TSO_HDRS + TSO_MSS);
+	TD_EQ(m->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK, RTE_MBUF_F_TX_IPV4);
+	TD_EQ(rte_be_to_cpu_16(ip->total_length), 20 + 20 + TSO_MSS);
+	TD_EQ(rte_ipv4_cksum(ip), 0); /* a valid sum verifies to 0 */
+	TD_EQ(rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, 14 + 20), 0);
+	TD_EQ(rte_be_to_cpu_32(tcp->sent_seq), 1000 + i * TSO_MSS);
+	TD_EQ(tcp->tcp_flags, i + 1 < TSO_PAYLOAD / TSO_MSS ?
+	      RTE_TCP_ACK_FLAG : RTE_TCP_PSH_FLAG | RTE_TCP_FIN_FLAG |
+	      RTE_TCP_ACK_FLAG);
+	for (k = 0; k < TSO_MSS; k += 97) {
+		const uint8_t *v = rte_pktmbuf_read(m, TSO_HDRS + k, 1, &b);
+
+		TD_CHECK(v != NULL && *v == (i * TSO_MSS + k) % 251);
+	}
+}
+
+static void
+test_tso(void)
+{
+	struct xd_fdb_key kb;
+	struct rte_ipv6_hdr *ip6;
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	reset();
+	xd_fdb_key_set(&kb, &mac_b, 0);
+	TD_EQ(xd_fdb_add_static(w->fdb, &kb, 1), 0);
+	/* A port that takes TSO gets the frame whole. */
+	xd_ports[1].tso = true;
+	in(0, tso_frame());
+	TD_EQ(queued(1), 1);
+	TD_CHECK(w->tx[1].pkts[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	TD_EQ(w->tx[1].pkts[0]->pkt_len, TSO_HDRS + TSO_PAYLOAD);
+	TD_EQ(w->st.gso, 0);
+	reset();
+	/* One that does not (its guest did not negotiate GSO, or a NIC
+	 * without TSO): MSS-sized frames, checksums finished. */
+	xd_ports[1].tso = false;
+	in(0, tso_frame());
+	TD_EQ(queued(1), TSO_PAYLOAD / TSO_MSS);
+	TD_EQ(w->st.gso, 1);
+	TD_EQ(w->st.gso_segs, TSO_PAYLOAD / TSO_MSS);
+	TD_EQ(w->st.offload_drop, 0);
+	for (i = 0; i < queued(1); i++)
+		check_segment(w->tx[1].pkts[i], i);
+	reset();
+	/* Flooded: each port gets its own copy, segmented or not. */
+	xd_ports[3].tso = true;
+	m = tso_frame();
+	rte_ether_addr_copy(&bcast, &rte_pktmbuf_mtod(m,
+			    struct rte_ether_hdr *)->dst_addr);
+	in(0, m);
+	TD_EQ(queued(1), TSO_PAYLOAD / TSO_MSS);
+	TD_EQ(queued(3), 1);
+	TD_EQ(w->st.gso, 1);
+	for (i = 0; i < queued(1); i++)
+		check_segment(w->tx[1].pkts[i], i);
+	xd_ports[3].tso = false;
+	reset();
+	/* TCP/IPv6: cannot be segmented here: dropped, counted. */
+	m = tso_frame();
+	m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_SEG;
+	m->l3_len = sizeof(*ip6);
+	in(0, m);
+	TD_EQ(queued(1), 0);
+	TD_EQ(w->st.offload_drop, 1);
+	/* A hostile MSS (too many segments) or header lengths: dropped. */
+	m = tso_frame();
+	m->tso_segsz = 8;
+	in(0, m);
+	m = tso_frame();
+	m->l4_len = 2;
+	in(0, m);
+	m = tso_frame();
+	m->l3_len = 60;
+	in(0, m);
+	TD_EQ(queued(1), 0);
+	TD_EQ(w->st.offload_drop, 4);
+	TD_EQ(w->st.gso, 0);
+	/* A TSO frame no larger than one MSS goes as one frame. */
+	m = tso_frame();
+	m->tso_segsz = TSO_PAYLOAD;
+	in(0, m);
+	TD_EQ(queued(1), 1);
+	TD_EQ(w->tx[1].pkts[0]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+	      RTE_MBUF_F_TX_IPV4);
+	TD_EQ(rte_ipv4_udptcp_cksum_mbuf_verify(w->tx[1].pkts[0],
+		rte_pktmbuf_mtod_offset(w->tx[1].pkts[0], void *, 14), 34), 0);
+	xd_fdb_flush(w->fdb, true);
+	xd_fdb_reclaim(w->fdb);
+	reset();
+	TD_EQ(rte_mempool_avail_count(pool), NB_MBUFS);
+}
+
+/* A vif bound to the NIC's queue 0 (xd_bind.h). */
+static void
+test_bound(void)
+{
+	reset();
+	xd_fdb_flush(w->fdb, true);
+	xd_fdb_reclaim(w->fdb);
+	/* Vif A bound to the NIC: unicast (even to a vif) and broadcast
+	 * all go there, nowhere else. */
+	xd_ports[0].bind_ref = 3 + 1;
+	in(0, frame(&mac_b, &mac_a, -1, 60));
+	in(0, frame(&bcast, &mac_a, -1, 60));
+	TD_EQ(queued(3), 2);
+	TD_EQ(queued(1) + queued(2), 0);
+	TD_EQ(w->st.flood, 0);
+	/* Still checked first: a spoofed frame goes nowhere. */
+	in(0, frame(&bcast, &mac_b, -1, 60));
+	TD_EQ(queued(3), 2);
+	TD_EQ(xd_ports[0].rxq[0].st.spoofed, 1);
+	/* The NIC gone from the switch: switched as before. */
+	in_mask(0x7, 0, frame(&bcast, &mac_a, -1, 60));
+	TD_EQ(queued(1), 1);
+	TD_EQ(queued(3), 2);
+	xd_ports[0].bind_ref = 0;
+	xd_fdb_flush(w->fdb, true);
+	xd_fdb_reclaim(w->fdb);
+	reset();
+	/* The NIC's queue 0 steered to vif B (flow mode): B's frames go
+	 * straight to it though the MAC table does not know B. */
+	xd_ports[3].rxq[0].direct = 1 + 1;
+	in(3, frame(&mac_b, &mac_x, -1, 60));
+	TD_EQ(queued(1), 1);
+	TD_EQ(queued(0) + queued(2), 0);
+	TD_EQ(w->st.flood, 0);
+	/* Another MAC, or B's MAC in another VLAN: the switch (flooded,
+	 * unknown). */
+	in(3, frame(&mac_a, &mac_x, -1, 60));
+	in(3, frame(&mac_b, &mac_x, 10, 60));
+	TD_EQ(w->st.flood, 2);
+	TD_EQ(queued(1), 2);
+	TD_EQ(queued(0), 1);
+	TD_EQ(queued(2), 1);
+	/* Vif B gone from the switch: not handed to it. */
+	in_mask(0xd, 3, frame(&mac_b, &mac_x, -1, 60));
+	TD_EQ(queued(1), 2);
+	TD_EQ(queued(0), 2);
+	xd_ports[3].rxq[0].direct = 0;
 	xd_fdb_flush(w->fdb, true);
 	xd_fdb_reclaim(w->fdb);
 	reset();
@@ -481,6 +677,8 @@ main(int argc, char **argv)
 	test_fdb();
 	test_table_full();
 	test_offloads();
+	test_tso();
+	test_bound();
 	test_burst_batches();
 	xd_fdb_free(w->fdb);
 	free(w);
