@@ -330,8 +330,7 @@ xnb_ctrl_hash(const struct xnb_ctrl *ctrl, const void *frame, uint32_t len,
 	uint32_t key[KEY_WORDS], flags, alg, sn, nwords;
 	struct flow fl;
 
-	if (!parse_flow(frame, len, &fl))
-		return -ENOENT;
+	/* Configuration first: a guest with hashing off costs no parse. */
 	do {
 		sn = rte_seqlock_read_begin(&ctrl->lock);
 		alg = ctrl->live.alg;
@@ -339,6 +338,8 @@ xnb_ctrl_hash(const struct xnb_ctrl *ctrl, const void *frame, uint32_t len,
 		memcpy(key, ctrl->live.key, sizeof(key));
 	} while (rte_seqlock_read_retry(&ctrl->lock, sn));
 	if (alg != XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ)
+		return -ENOENT;
+	if (!parse_flow(frame, len, &fl))
 		return -ENOENT;
 
 	/* The maximal enabled type applies (netif.h). */

@@ -12,8 +12,16 @@
 #include "xnb_mcast.h"
 #include "xnb_rx.h"
 
-/* Grant-copy ops one batch may build (one copy call per batch). */
-#define RX_OPS_MAX 2048
+/*
+ * Copy ops after which the frames built so far are flushed: copied,
+ * answered and pushed (netback's COPY_BATCH_SIZE). Small frames still go
+ * in one copy call per burst; a guest taking large frames gets the first
+ * ones, and can post new buffers, while later ones are being copied
+ * instead of after the whole ring is filled.
+ */
+#define RX_FLUSH_OPS 64
+/* An op ends at a slot or a segment boundary. */
+#define RX_FRAME_OPS_MAX (XNB_RX_MAX_SLOTS + XNB_RX_MAX_SEGS - 1)
 
 /* Negotiated features packed in one word, so the control thread can
  * change them while an lcore transmits. */
@@ -24,20 +32,15 @@
 #define FEAT_MCAST (1u << 4)
 #define FEAT_HEADROOM_SHIFT 16
 
-/* A staged Rx ring slot: a response or, after a frame's first slot, the
- * GSO extra-info overlaying it. */
-union rx_slot {
-	struct netif_rx_response rsp;
-	struct netif_extra_info extra;
-};
+/* The shared slot of ring index idx: a request, then its response. */
+#define RX_SLOT(s, idx) (&(s)->ring[(idx) & (XNB_RX_RING_SIZE - 1)])
 
+/* A frame of the batch, for the status pass. */
 struct rx_frame {
-	void *cookie;
 	uint32_t len;
-	uint16_t rsp_first;
-	uint16_t nr_rsp;
-	uint16_t op_first;
-	uint16_t nr_ops;
+	uint16_t op_end;    /* one past its last copy op */
+	uint8_t nr_slots;   /* data slots */
+	uint8_t nr_extra;   /* extra-info slots, after the first data slot */
 };
 
 struct xnb_rxq {
@@ -64,14 +67,11 @@ struct xnb_rxq {
 	uint32_t bl_tail;
 	bool full_seen; /* ring_full counted for this call */
 	uint32_t need;  /* slots the backlog head waits for */
+	uint32_t need_feat; /* features need was computed with */
 	/* Per-batch scratch. */
-	uint16_t nr_rsp;
-	uint16_t nr_done;
 	struct xnb_rx_pkt pkt;
-	union rx_slot rsp[XNB_RX_RING_SIZE];
 	struct rx_frame frames[XNB_RX_BURST_MAX];
-	void *done[XNB_RX_BURST_MAX];
-	struct xnb_gcopy ops[RX_OPS_MAX];
+	struct xnb_gcopy ops[RX_FLUSH_OPS - 1 + RX_FRAME_OPS_MAX];
 };
 
 struct xnb_rxq *
@@ -223,27 +223,6 @@ rx_fail(struct xnb_rxq *rxq, const char *why, unsigned int a, unsigned int b)
 		rxq->fatal(rxq->fatal_arg, rxq->qid);
 }
 
-/* Hand finished cookies back once the local done list is full or at the
- * end of a batch. */
-static void
-rx_done(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops, void *arg,
-	void *cookie)
-{
-	rxq->done[rxq->nr_done++] = cookie;
-	if (rxq->nr_done == RTE_DIM(rxq->done)) {
-		ops->release(arg, rxq->done, rxq->nr_done);
-		rxq->nr_done = 0;
-	}
-}
-
-static void
-rx_done_flush(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops, void *arg)
-{
-	if (rxq->nr_done > 0)
-		ops->release(arg, rxq->done, rxq->nr_done);
-	rxq->nr_done = 0;
-}
-
 /* Multicast (not broadcast) destination the guest did not subscribe to. */
 static bool
 rx_mcast_filtered(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt)
@@ -267,6 +246,20 @@ rx_mcast_filtered(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt)
 	return !xnb_mcast_match(rxq->mcast, dst);
 }
 
+/* Segments copied from a foreign grant must stay inside their page. */
+static bool
+rx_gref_segs_ok(const struct xnb_rx_pkt *pkt)
+{
+	uint16_t s;
+
+	for (s = 0; s < pkt->nr_segs; s++)
+		if ((pkt->segs[s].flags & XNB_RX_SEG_GREF) &&
+		    (uint32_t)pkt->segs[s].offset + pkt->segs[s].len >
+		    XNB_PAGE_SIZE)
+			return false;
+	return true;
+}
+
 /*
  * Check a described frame against what the guest negotiated. Returns the
  * number of data slots it needs, or 0 after counting a drop.
@@ -275,17 +268,29 @@ static uint32_t
 rx_check(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt, uint32_t feat)
 {
 	uint32_t cap0 = XNB_PAGE_SIZE - (feat >> FEAT_HEADROOM_SHIFT);
-	uint32_t sum = 0, slots;
-	uint16_t s;
+	uint32_t len = pkt->len, slots;
+	uint16_t s, nr_segs = pkt->nr_segs, seg_flags = 0;
+	uint64_t sum = 0;
 
-	if (pkt->nr_segs > XNB_RX_MAX_SEGS) {
-		rxq->stats.drop_desc++;
+	if (likely(nr_segs == 1)) {
+		sum = pkt->segs[0].len;
+		seg_flags = pkt->segs[0].flags;
+	} else {
+		if (unlikely(nr_segs > XNB_RX_MAX_SEGS)) {
+			rxq->stats.drop_desc++;
+			return 0;
+		}
+		for (s = 0; s < nr_segs; s++) {
+			sum += pkt->segs[s].len;
+			seg_flags |= pkt->segs[s].flags;
+		}
+	}
+	if (unlikely(len == 0 || len > XNB_RX_MAX_LEN || sum < len)) {
+		rxq->stats.drop_size++;
 		return 0;
 	}
-	for (s = 0; s < pkt->nr_segs; s++)
-		sum += pkt->segs[s].len;
-	if (pkt->len == 0 || pkt->len > XNB_RX_MAX_LEN || sum < pkt->len) {
-		rxq->stats.drop_size++;
+	if (unlikely(seg_flags != 0) && !rx_gref_segs_ok(pkt)) {
+		rxq->stats.drop_desc++;
 		return 0;
 	}
 	if (pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE &&
@@ -297,11 +302,13 @@ rx_check(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt, uint32_t feat)
 		rxq->stats.drop_gso++;
 		return 0;
 	}
-	slots = pkt->len <= cap0 ? 1 :
-		1 + (pkt->len - cap0 + XNB_PAGE_SIZE - 1) / XNB_PAGE_SIZE;
-	if (slots > XNB_RX_MAX_SLOTS || (slots > 1 && !(feat & FEAT_SG))) {
-		rxq->stats.drop_size++;
-		return 0;
+	slots = 1;
+	if (len > cap0) {
+		slots += (len - cap0 + XNB_PAGE_SIZE - 1) / XNB_PAGE_SIZE;
+		if (slots > XNB_RX_MAX_SLOTS || !(feat & FEAT_SG)) {
+			rxq->stats.drop_size++;
+			return 0;
+		}
 	}
 	if ((feat & FEAT_MCAST) && rx_mcast_filtered(rxq, pkt)) {
 		rxq->stats.drop_mcast++;
@@ -310,105 +317,263 @@ rx_check(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt, uint32_t feat)
 	return slots;
 }
 
-/* Stage the slots of one frame and build its copy ops. */
-static void
-rx_build(struct xnb_rxq *rxq, struct rx_frame *f, uint32_t slots,
-	 uint32_t feat, uint16_t op_first)
+/* Extra-info slots a checked frame takes after its first data slot. */
+static uint32_t
+rx_nr_extra(const struct xnb_rx_pkt *pkt)
 {
-	const struct xnb_rx_pkt *pkt = &rxq->pkt;
-	uint32_t headroom = feat >> FEAT_HEADROOM_SHIFT;
-	struct xnb_gcopy *op = &rxq->ops[op_first];
-	uint32_t left = pkt->len, si = 0, seg_off = 0, s;
-	bool gso = pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE;
-	struct netif_rx_request req;
+	return (pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE) +
+		((pkt->flags & XNB_RX_F_HASH) != 0);
+}
 
-	f->rsp_first = rxq->nr_rsp;
-	for (s = 0; s < slots; s++) {
-		uint32_t off = s == 0 ? headroom : 0;
+/* Write the nr extra-info slots of pkt from ring index idx on, in type
+ * order as netback does (GSO, then hash), each but the last with MORE. */
+static void
+rx_put_extras(netif_rx_sring_t *s, RING_IDX idx, const struct xnb_rx_pkt *pkt,
+	      uint32_t nr)
+{
+	struct netif_extra_info x;
+
+	if (pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE) {
+		memset(&x, 0, sizeof(x));
+		x.type = XEN_NETIF_EXTRA_TYPE_GSO;
+		x.flags = --nr > 0 ? XEN_NETIF_EXTRA_FLAG_MORE : 0;
+		x.u.gso.type = pkt->gso_type;
+		x.u.gso.size = pkt->gso_size;
+		memcpy(&RX_SLOT(s, idx++)->rsp, &x, sizeof(x));
+	}
+	if (pkt->flags & XNB_RX_F_HASH) {
+		memset(&x, 0, sizeof(x));
+		x.type = XEN_NETIF_EXTRA_TYPE_HASH;
+		x.u.hash.type = pkt->hash_type;
+		x.u.hash.algorithm = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+		/* Least significant byte first. */
+		x.u.hash.value[0] = (uint8_t)pkt->hash;
+		x.u.hash.value[1] = (uint8_t)(pkt->hash >> 8);
+		x.u.hash.value[2] = (uint8_t)(pkt->hash >> 16);
+		x.u.hash.value[3] = (uint8_t)(pkt->hash >> 24);
+		memcpy(&RX_SLOT(s, idx)->rsp, &x, sizeof(x));
+	}
+}
+
+/* NETRXF_* checksum flags of the first slot, by XNB_RX_F_* & 3. */
+static const uint16_t rx_csum_flags[4] = {
+	[0] = 0,
+	[XNB_RX_F_CSUM_BLANK] = NETRXF_csum_blank | NETRXF_data_validated,
+	[XNB_RX_F_DATA_VALIDATED] = NETRXF_data_validated,
+	[XNB_RX_F_CSUM_BLANK | XNB_RX_F_DATA_VALIDATED] =
+		NETRXF_csum_blank | NETRXF_data_validated,
+};
+
+/*
+ * Frame builders: each takes the frame's requests from the ring (reading
+ * each once: the guest may rewrite it), builds its copy ops at op and
+ * writes its responses straight into the request slots. The guest sees
+ * none of them before rx_respond() moves rsp_prod; a failed copy only
+ * rewrites a status.
+ *
+ * The common frame: one local segment into one slot, no extra-info.
+ */
+static void
+rx_build_one(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt,
+	     uint32_t headroom, struct xnb_gcopy *op)
+{
+	netif_rx_sring_t *s = rxq->ring.sring;
+	RING_IDX idx = rxq->ring.req_cons;
+	netif_rx_response_t rsp;
+	netif_rx_request_t req;
+
+	req = *(volatile netif_rx_request_t *)&RX_SLOT(s, idx)->req;
+	op->source.virt = pkt->segs[0].addr;
+	op->dest.foreign.ref = req.gref;
+	op->dest.foreign.offset = headroom;
+	op->dest.foreign.domid = rxq->domid;
+	op->len = pkt->len;
+	op->flags = XNB_GCOPY_DEST_GREF;
+	rsp = (netif_rx_response_t){
+		.id = req.id,
+		.offset = headroom,
+		.flags = rx_csum_flags[pkt->flags & 3],
+		.status = pkt->len,
+	};
+	memcpy(&RX_SLOT(s, idx)->rsp, &rsp, sizeof(rsp));
+	rxq->ring.req_cons = idx + 1;
+}
+
+/* One local segment over several slots (a jumbo or 64 KiB mbuf): one op
+ * a slot. Returns the number of ops. */
+static uint32_t
+rx_build_linear(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt,
+		uint32_t slots, uint32_t nr_extra, uint32_t headroom,
+		struct xnb_gcopy *op)
+{
+	netif_rx_sring_t *s = rxq->ring.sring;
+	const uint8_t *src = pkt->segs[0].addr;
+	RING_IDX idx = rxq->ring.req_cons;
+	xnb_domid_t domid = rxq->domid;
+	uint32_t left = pkt->len, off = headroom, sl;
+	uint16_t flags = rx_csum_flags[pkt->flags & 3] |
+		(nr_extra > 0 ? NETRXF_extra_info : 0);
+
+	for (sl = 0; sl < slots; sl++) {
 		uint32_t size = RTE_MIN(left, XNB_PAGE_SIZE - off);
-		union rx_slot *r = &rxq->rsp[rxq->nr_rsp++];
-		uint32_t done = 0;
+		netif_rx_response_t rsp;
+		netif_rx_request_t req;
 
-		RING_COPY_REQUEST(&rxq->ring, rxq->ring.req_cons, &req);
-		rxq->ring.req_cons++;
-		r->rsp.id = req.id;
-		r->rsp.offset = off;
-		r->rsp.status = size;
-		r->rsp.flags = s + 1 < slots ? NETRXF_more_data : 0;
-		if (s == 0) {
-			if (pkt->flags & XNB_RX_F_CSUM_BLANK)
-				r->rsp.flags |= NETRXF_csum_blank |
-					NETRXF_data_validated;
-			else if (pkt->flags & XNB_RX_F_DATA_VALIDATED)
-				r->rsp.flags |= NETRXF_data_validated;
-			if (gso)
-				r->rsp.flags |= NETRXF_extra_info;
+		req = *(volatile netif_rx_request_t *)&RX_SLOT(s, idx)->req;
+		left -= size;
+		op[sl] = (struct xnb_gcopy){
+			.source.virt = (void *)(uintptr_t)src,
+			.dest.foreign = { .ref = req.gref, .offset = off,
+					  .domid = domid },
+			.len = size,
+			.flags = XNB_GCOPY_DEST_GREF,
+		};
+		rsp = (netif_rx_response_t){
+			.id = req.id,
+			.offset = off,
+			.flags = flags | (left > 0 ? NETRXF_more_data : 0),
+			.status = size,
+		};
+		memcpy(&RX_SLOT(s, idx)->rsp, &rsp, sizeof(rsp));
+		idx++;
+		src += size;
+		if (sl == 0) {
+			if (nr_extra > 0)
+				rx_put_extras(s, idx, pkt, nr_extra);
+			idx += nr_extra;
+			flags = 0;
+			off = 0;
 		}
+	}
+	rxq->ring.req_cons = idx;
+	return slots;
+}
+
+/* Any frame: takes its requests, builds its copy ops at op (an op ends at
+ * a slot or a segment boundary). Returns the number of ops. */
+static uint32_t
+rx_build(struct xnb_rxq *rxq, const struct xnb_rx_pkt *pkt, uint32_t slots,
+	 uint32_t nr_extra, uint32_t headroom, struct xnb_gcopy *op)
+{
+	netif_rx_sring_t *s = rxq->ring.sring;
+	const struct xnb_rx_seg *seg = pkt->segs;
+	struct xnb_gcopy *op0 = op;
+	RING_IDX idx = rxq->ring.req_cons;
+	uint32_t left = pkt->len, seg_off = 0, off = headroom, sl;
+	uint16_t flags = rx_csum_flags[pkt->flags & 3] |
+		(nr_extra > 0 ? NETRXF_extra_info : 0);
+
+	for (sl = 0; sl < slots; sl++) {
+		uint32_t size = RTE_MIN(left, XNB_PAGE_SIZE - off), done = 0;
+		netif_rx_response_t rsp;
+		netif_rx_request_t req;
+
+		req = *(volatile netif_rx_request_t *)&RX_SLOT(s, idx)->req;
 		while (done < size) {
-			uint32_t len = RTE_MIN(size - done,
-					       pkt->segs[si].len - seg_off);
+			uint32_t len = RTE_MIN(size - done, seg->len - seg_off);
 
 			if (len == 0) {
-				si++;
+				seg++;
 				seg_off = 0;
 				continue;
 			}
-			op->source.virt = (uint8_t *)pkt->segs[si].addr +
-				seg_off;
+			if (likely(!(seg->flags & XNB_RX_SEG_GREF))) {
+				op->source.virt = (uint8_t *)seg->addr +
+					seg_off;
+				op->flags = XNB_GCOPY_DEST_GREF;
+			} else {
+				op->source.foreign.ref = seg->gref;
+				op->source.foreign.offset = seg->offset +
+					seg_off;
+				op->source.foreign.domid = seg->domid;
+				op->flags = XNB_GCOPY_SOURCE_GREF |
+					XNB_GCOPY_DEST_GREF;
+			}
 			op->dest.foreign.ref = req.gref;
 			op->dest.foreign.offset = off + done;
 			op->dest.foreign.domid = rxq->domid;
 			op->len = len;
-			op->flags = XNB_GCOPY_DEST_GREF;
-			op->status = XNB_GNTST_OKAY;
 			op++;
 			done += len;
 			seg_off += len;
 		}
 		left -= size;
-		if (s == 0 && gso) {
-			/* The extra-info takes the next request's slot. */
-			r = &rxq->rsp[rxq->nr_rsp++];
-			rxq->ring.req_cons++;
-			memset(r, 0, sizeof(*r));
-			r->extra.type = XEN_NETIF_EXTRA_TYPE_GSO;
-			r->extra.u.gso.type = pkt->gso_type;
-			r->extra.u.gso.size = pkt->gso_size;
+		rsp = (netif_rx_response_t){
+			.id = req.id,
+			.offset = off,
+			.flags = flags | (left > 0 ? NETRXF_more_data : 0),
+			.status = size,
+		};
+		memcpy(&RX_SLOT(s, idx)->rsp, &rsp, sizeof(rsp));
+		idx++;
+		if (sl == 0 && nr_extra > 0) {
+			rx_put_extras(s, idx, pkt, nr_extra);
+			idx += nr_extra;
 		}
+		flags = 0;
+		off = 0;
 	}
-	f->nr_rsp = rxq->nr_rsp - f->rsp_first;
-	f->op_first = op_first;
-	f->nr_ops = op - &rxq->ops[op_first];
-	f->len = pkt->len;
+	rxq->ring.req_cons = idx;
+	return op - op0;
 }
 
-/* A frame whose copy failed: its data slots say NETIF_RSP_ERROR (the
- * chain flags stay so the guest can skip it). */
+/* A frame whose copy failed: its data slots from ring index idx on say
+ * NETIF_RSP_ERROR (the chain flags stay so the guest can skip it). */
 static void
-rx_frame_error(struct xnb_rxq *rxq, const struct rx_frame *f)
+rx_frame_error(struct xnb_rxq *rxq, const struct rx_frame *f, RING_IDX idx)
 {
-	uint16_t i;
+	netif_rx_sring_t *s = rxq->ring.sring;
+	uint32_t sl;
 
-	for (i = f->rsp_first; i < f->rsp_first + f->nr_rsp; i++)
-		if (i != f->rsp_first + 1 ||
-		    !(rxq->rsp[f->rsp_first].rsp.flags & NETRXF_extra_info))
-			rxq->rsp[i].rsp.status = NETIF_RSP_ERROR;
+	for (sl = 0; sl < f->nr_slots; sl++) {
+		RX_SLOT(s, idx)->rsp.status = NETIF_RSP_ERROR;
+		idx += sl == 0 ? 1u + f->nr_extra : 1u;
+	}
 }
 
+/* Every op of frames[0 .. nr_frames), whose slots start at ring index idx,
+ * is done: count the frames whose ops all succeeded as delivered, the
+ * others as dropped (their slots marked). */
+static void
+rx_account(struct xnb_rxq *rxq, uint32_t nr_frames, uint32_t nr_ops,
+	   uint64_t bytes, RING_IDX idx)
+{
+	const struct xnb_gcopy *ops = rxq->ops;
+	uint32_t i, k = 0;
+	int16_t bad = 0;
+
+	for (i = 0; i < nr_ops; i++)
+		bad |= ops[i].status;
+	rxq->stats.packets += nr_frames;
+	rxq->stats.bytes += bytes;
+	if (likely(bad == 0))
+		return;
+	for (i = 0; i < nr_frames; i++) {
+		const struct rx_frame *f = &rxq->frames[i];
+
+		bad = 0;
+		for (; k < f->op_end; k++)
+			bad |= ops[k].status;
+		if (bad != 0) {
+			rx_frame_error(rxq, f, idx);
+			rxq->stats.packets--;
+			rxq->stats.bytes -= f->len;
+			rxq->stats.drop_grant++;
+		}
+		idx += f->nr_slots + f->nr_extra;
+	}
+}
+
+/* Publish the responses written up to req_cons; notify if the guest asked. */
 static void
 rx_respond(struct xnb_rxq *rxq)
 {
-	RING_IDX i = rxq->ring.rsp_prod_pvt;
-	uint16_t k;
 	int notify;
 
-	if (rxq->nr_rsp == 0)
+	if (rxq->ring.rsp_prod_pvt == rxq->ring.req_cons)
 		return;
-	for (k = 0; k < rxq->nr_rsp; k++, i++)
-		memcpy(RING_GET_RESPONSE(&rxq->ring, i), &rxq->rsp[k],
-		       sizeof(rxq->rsp[k]));
-	rxq->ring.rsp_prod_pvt = i;
-	rxq->nr_rsp = 0;
+	__atomic_store_n(&rxq->ring.rsp_prod_pvt, rxq->ring.req_cons,
+			 __ATOMIC_RELEASE);
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&rxq->ring, notify);
 	if (notify) {
 		rxq->hv->ops->evtchn_notify(rxq->ec, rxq->port);
@@ -416,59 +581,24 @@ rx_respond(struct xnb_rxq *rxq)
 	}
 }
 
-/*
- * Deliver the frames c[0 .. nc) (nc <= XNB_RX_BURST_MAX) in order, with
- * one copy call. Returns how many were consumed (delivered or dropped);
- * fewer than nc when the guest ran out of requests or on failure.
- */
-static uint32_t
-rx_batch(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops, void *arg,
-	 void **c, uint32_t nc)
+/* The head frame needs more requests than the guest has posted. */
+static void
+rx_ring_full(struct xnb_rxq *rxq, uint32_t need, uint32_t feat)
 {
-	uint32_t feat = __atomic_load_n(&rxq->feat, __ATOMIC_RELAXED);
-	uint32_t i, avail, nr_ops = 0, nr_frames = 0, slots, need;
-	RING_IDX prod;
+	rxq->need = need;
+	rxq->need_feat = feat;
+	if (!rxq->full_seen)
+		rxq->stats.ring_full++;
+	rxq->full_seen = true;
+}
+
+/* Copy the nr_ops ops of frames[0 .. nr_frames), whose slots start at
+ * ring index first, then answer them. */
+static void
+rx_flush(struct xnb_rxq *rxq, uint32_t nr_frames, uint32_t nr_ops,
+	 uint64_t bytes, RING_IDX first)
+{
 	int ret;
-
-	prod = *(volatile RING_IDX *)&rxq->ring.sring->req_prod;
-	xen_rmb(); /* requests are read after the index that covers them */
-	if (unlikely(RING_REQUEST_PROD_OVERFLOW(&rxq->ring, prod))) {
-		rx_fail(rxq, "more requests than the ring holds",
-			prod - rxq->ring.rsp_prod_pvt, RING_SIZE(&rxq->ring));
-		return 0;
-	}
-	avail = prod - rxq->ring.req_cons;
-
-	for (i = 0; i < nc; i++) {
-		struct rx_frame *f = &rxq->frames[nr_frames];
-
-		rxq->pkt.nr_segs = 0;
-		if (ops->describe(arg, c[i], &rxq->pkt) < 0) {
-			rxq->stats.drop_desc++;
-			rx_done(rxq, ops, arg, c[i]);
-			continue;
-		}
-		slots = rx_check(rxq, &rxq->pkt, feat);
-		if (slots == 0) {
-			rx_done(rxq, ops, arg, c[i]);
-			continue;
-		}
-		need = slots + (rxq->pkt.gso_type != XEN_NETIF_GSO_TYPE_NONE);
-		if (need > avail) {
-			rxq->need = need;
-			if (!rxq->full_seen)
-				rxq->stats.ring_full++;
-			rxq->full_seen = true;
-			break;
-		}
-		if (nr_ops + slots + rxq->pkt.nr_segs > RX_OPS_MAX)
-			break;
-		f->cookie = c[i];
-		rx_build(rxq, f, slots, feat, nr_ops);
-		nr_ops += f->nr_ops;
-		nr_frames++;
-		avail -= need;
-	}
 
 	if (nr_ops > 0) {
 		ret = rxq->hv->ops->copy_grants(rxq->hv, rxq->ops, nr_ops);
@@ -482,26 +612,102 @@ rx_batch(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops, void *arg,
 			for (k = 0; k < nr_ops; k++)
 				rxq->ops[k].status = XNB_GNTST_GENERAL_ERROR;
 		}
-	}
-	for (slots = 0; slots < nr_frames; slots++) {
-		struct rx_frame *f = &rxq->frames[slots];
-		bool ok = true;
-		uint16_t j;
-
-		for (j = 0; j < f->nr_ops; j++)
-			if (rxq->ops[f->op_first + j].status != XNB_GNTST_OKAY)
-				ok = false;
-		if (likely(ok)) {
-			rxq->stats.packets++;
-			rxq->stats.bytes += f->len;
-		} else {
-			rx_frame_error(rxq, f);
-			rxq->stats.drop_grant++;
-		}
-		rx_done(rxq, ops, arg, f->cookie);
+		rx_account(rxq, nr_frames, nr_ops, bytes, first);
 	}
 	rx_respond(rxq);
-	rx_done_flush(rxq, ops, arg);
+}
+
+/*
+ * Deliver the frames c[0 .. nc) (nc <= XNB_RX_BURST_MAX) in order, one
+ * copy call per RX_FLUSH_OPS ops. Returns how many were consumed
+ * (delivered or dropped): released, in order, after their copy; fewer
+ * than nc when the guest ran out of requests or on failure.
+ */
+static uint32_t
+rx_batch(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops, void *arg,
+	 void **c, uint32_t nc)
+{
+	uint32_t feat = __atomic_load_n(&rxq->feat, __ATOMIC_RELAXED);
+	uint32_t headroom = feat >> FEAT_HEADROOM_SHIFT;
+	/* Room in a first slot for a frame that needs no filtering. */
+	uint32_t cap0 = feat & FEAT_MCAST ? 0 : XNB_PAGE_SIZE - headroom;
+	struct xnb_rx_pkt *pkt = &rxq->pkt;
+	uint32_t i, avail, nr_ops = 0, nr_frames = 0, slots, nr_extra, need;
+	uint32_t released = 0;
+	RING_IDX prod, first = rxq->ring.req_cons;
+	uint64_t bytes = 0;
+
+	prod = *(volatile RING_IDX *)&rxq->ring.sring->req_prod;
+	xen_rmb(); /* requests are read after the index that covers them */
+	if (unlikely(RING_REQUEST_PROD_OVERFLOW(&rxq->ring, prod))) {
+		rx_fail(rxq, "more requests than the ring holds",
+			prod - rxq->ring.rsp_prod_pvt, RING_SIZE(&rxq->ring));
+		return 0;
+	}
+	avail = prod - first;
+
+	for (i = 0; i < nc; i++) {
+		struct rx_frame *f = &rxq->frames[nr_frames];
+		uint32_t len;
+
+		if (unlikely(ops->describe(arg, c[i], pkt) < 0)) {
+			rxq->stats.drop_desc++;
+			continue;
+		}
+		len = pkt->len;
+		/* The common frame (one local segment, one slot, no extra,
+		 * nothing to filter) passes every check of rx_check(). */
+		if (likely(pkt->nr_segs == 1 && pkt->segs[0].flags == 0 &&
+			   len - 1 < cap0 && len <= pkt->segs[0].len &&
+			   pkt->gso_type == XEN_NETIF_GSO_TYPE_NONE &&
+			   !(pkt->flags & XNB_RX_F_HASH))) {
+			if (unlikely(avail == 0)) {
+				rx_ring_full(rxq, 1, feat);
+				break;
+			}
+			rx_build_one(rxq, pkt, headroom, &rxq->ops[nr_ops]);
+			nr_ops++;
+			*f = (struct rx_frame){ .len = len, .op_end = nr_ops,
+						.nr_slots = 1 };
+			avail--;
+		} else {
+			slots = rx_check(rxq, pkt, feat);
+			if (unlikely(slots == 0))
+				continue;
+			nr_extra = rx_nr_extra(pkt);
+			need = slots + nr_extra;
+			if (need > avail) {
+				rx_ring_full(rxq, need, feat);
+				break;
+			}
+			if (pkt->nr_segs == 1 && pkt->segs[0].flags == 0)
+				nr_ops += rx_build_linear(rxq, pkt, slots,
+							  nr_extra, headroom,
+							  &rxq->ops[nr_ops]);
+			else
+				nr_ops += rx_build(rxq, pkt, slots, nr_extra,
+						   headroom,
+						   &rxq->ops[nr_ops]);
+			*f = (struct rx_frame){ .len = len, .op_end = nr_ops,
+						.nr_slots = slots,
+						.nr_extra = nr_extra };
+			avail -= need;
+		}
+		bytes += len;
+		nr_frames++;
+		if (unlikely(nr_ops >= RX_FLUSH_OPS)) {
+			rx_flush(rxq, nr_frames, nr_ops, bytes, first);
+			ops->release(arg, &c[released], i + 1 - released);
+			released = i + 1;
+			nr_ops = 0;
+			nr_frames = 0;
+			bytes = 0;
+			first = rxq->ring.req_cons;
+		}
+	}
+	rx_flush(rxq, nr_frames, nr_ops, bytes, first);
+	if (i > released)
+		ops->release(arg, &c[released], i - released);
 	return i;
 }
 
@@ -510,11 +716,8 @@ static void
 rx_drop(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops, void *arg,
 	void **c, uint32_t n)
 {
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		rx_done(rxq, ops, arg, c[i]);
-	rx_done_flush(rxq, ops, arg);
+	if (n > 0)
+		ops->release(arg, c, n);
 	rxq->stats.drop_backlog += n;
 }
 
@@ -523,6 +726,19 @@ static void
 rx_flush_backlog(struct xnb_rxq *rxq, const struct xnb_rx_ops *ops,
 		 void *arg)
 {
+	uint32_t feat = __atomic_load_n(&rxq->feat, __ATOMIC_RELAXED);
+
+	if (rxq->bl_tail == rxq->bl_head)
+		return;
+	/* The head did not fit last time: unless the guest has posted
+	 * enough since (or the features changed), it still does not, and
+	 * describing it again would only cost (a stalled guest is polled). */
+	if (rxq->need_feat == feat &&
+	    *(volatile RING_IDX *)&rxq->ring.sring->req_prod -
+	    rxq->ring.req_cons < rxq->need) {
+		rx_ring_full(rxq, rxq->need, feat);
+		return;
+	}
 	while (rxq->bl_tail != rxq->bl_head && !rxq->failed) {
 		uint32_t head = rxq->bl_head & rxq->bl_mask;
 		uint32_t chunk = RTE_MIN(rxq->bl_tail - rxq->bl_head,

@@ -3,14 +3,18 @@
  * Guest Rx (backend -> frontend): one netif Rx ring.
  *
  * The caller hands packets over as opaque cookies (mbufs, for the PMD) and
- * describes each on request as local (addr, len) segments plus offload
- * flags. xnb_rxq_xmit() takes the guest's Rx requests (each copied out of
- * the ring once), grant-copies the frames into the granted pages in one
- * copy_grants call per burst, answers each request in its own ring slot
- * (netfront ignores ids), splits frames over several slots with
- * NETRXF_more_data when the guest has feature-sg, adds a GSO extra-info
- * slot when the guest negotiated that GSO type, starts every frame at the
- * guest's xdp-headroom, and notifies according to rsp_event.
+ * describes each on request as segments (local data, or data in another
+ * guest's granted page) plus offload flags. xnb_rxq_xmit() takes the
+ * guest's Rx requests (each copied out of the ring once), grant-copies the
+ * frames into the granted pages in one copy_grants call per burst (per 64
+ * copy ops, as netback, each part answered and pushed so that a guest
+ * taking large frames can start on them), answers each request in its own
+ * ring slot (netfront ignores ids), splits frames over several slots with
+ * NETRXF_more_data when the guest has feature-sg, adds extra-info slots
+ * after the first data slot (GSO when the guest negotiated that GSO type,
+ * then the Toeplitz hash when the caller gives one; chained with
+ * XEN_NETIF_EXTRA_FLAG_MORE), starts every frame at the guest's
+ * xdp-headroom, and notifies according to rsp_event.
  *
  * Frames the guest has no room for wait in a bounded per-queue backlog
  * (FIFO); beyond it they are dropped and counted (XSA-392). Cookies of
@@ -36,7 +40,7 @@ struct xnb_rxq;
 
 /* Cookies processed per internal batch (one grant-copy call each). */
 #define XNB_RX_BURST_MAX 64
-/* Most local segments one frame may be described with. */
+/* Most segments one frame may be described with. */
 #define XNB_RX_MAX_SEGS 64
 /* Largest frame (bytes) the guest can be given. */
 #define XNB_RX_MAX_LEN 65535u
@@ -45,19 +49,45 @@ struct xnb_rxq;
 #define XNB_RX_F_CSUM_BLANK 0x1     /* L4 csum not filled: NETRXF_csum_blank
 				     * | NETRXF_data_validated */
 #define XNB_RX_F_DATA_VALIDATED 0x2 /* NETRXF_data_validated */
+#define XNB_RX_F_HASH 0x4           /* hash, hash_type valid: the guest
+				     * gets a XEN_NETIF_EXTRA_TYPE_HASH */
+
+/* xnb_rx_seg.flags */
+#define XNB_RX_SEG_GREF 0x1 /* copy from the grant (domid, gref, offset) */
+
+/*
+ * One piece of a frame. addr is where the data can be read here (for the
+ * multicast filter). When the data is another guest's page mapped here
+ * (zero-copy guest Tx), the copy must name that grant instead: Xen refuses
+ * a local copy source that is itself a foreign mapping. Such a segment
+ * sets XNB_RX_SEG_GREF and must lie within its page (offset + len <=
+ * XNB_PAGE_SIZE), else the frame is dropped (drop_desc).
+ */
+struct xnb_rx_seg {
+	void *addr;
+	uint32_t len;
+	uint16_t flags;       /* XNB_RX_SEG_* */
+	xnb_domid_t domid;    /* XNB_RX_SEG_GREF: the granting domain, */
+	xnb_gref_t gref;      /* its grant */
+	uint16_t offset;      /* and the data's offset in the page */
+};
 
 struct xnb_rx_pkt {
-	uint32_t len;       /* frame length (sum of segs) */
+	uint32_t len;       /* frame length (at most the sum of segs) */
 	uint16_t flags;     /* XNB_RX_F_* */
 	uint16_t gso_size;  /* MSS when gso_type != XEN_NETIF_GSO_TYPE_NONE */
 	uint8_t gso_type;   /* XEN_NETIF_GSO_TYPE_{NONE,TCPV4,TCPV6} */
+	uint8_t hash_type;  /* XNB_RX_F_HASH: _XEN_NETIF_CTRL_HASH_TYPE_* */
 	uint16_t nr_segs;
-	struct xnb_seg segs[XNB_RX_MAX_SEGS];
+	uint32_t hash;      /* XNB_RX_F_HASH: the Toeplitz hash (xnb_ctrl) */
+	struct xnb_rx_seg segs[XNB_RX_MAX_SEGS];
 };
 
 struct xnb_rx_ops {
 	/*
-	 * Describe the frame behind cookie into pkt (library scratch). Return
+	 * Describe the frame behind cookie into pkt (library scratch): every
+	 * field, but hash and hash_type only with XNB_RX_F_HASH and a
+	 * segment's domid, gref and offset only with XNB_RX_SEG_GREF. Return
 	 * 0, or a negative errno to have the frame dropped (counted
 	 * drop_desc), e.g. -E2BIG for more than XNB_RX_MAX_SEGS segments. May
 	 * be called more than once for a backlogged cookie; the data must

@@ -11,22 +11,19 @@
 #include "xnb_log.h"
 #include "xnb_mcast.h"
 #include "xnb_tx.h"
+#include "xnb_tx_zc.h"
 
 /* Grant-copy ops one burst may build; a frame that might not fit waits
  * for the next burst so each burst makes exactly one copy call. */
 #define TX_OPS_MAX 2048
 
-/* Where a frame's data lives in guest memory. */
-struct tx_frag {
-	xnb_gref_t gref;
-	uint16_t offset;
-	uint16_t size;
-};
+/* A staged response of a zero-copy frame: answered when it is released. */
+#define TX_RSP_HELD INT16_MIN
 
 /* A frame accepted in the current burst. */
 struct tx_frame {
 	struct xnb_tx_pkt pkt;
-	void *cookie;
+	struct xnb_tx_zc_frame *zf; /* zero-copy, else NULL */
 	uint16_t rsp_first;  /* its first staged response */
 	uint16_t nr_rsp;     /* slots it used (data and extra-info) */
 	uint16_t op_first;
@@ -57,9 +54,15 @@ struct xnb_txq {
 	void (*fatal)(void *arg, uint16_t qid);
 	void *fatal_arg;
 	struct xnb_tx_stats stats;
-	/* Per-burst scratch. */
+	/* Zero-copy: settings, the connection's state (NULL: copy only). */
+	bool zc_on;
+	struct xnb_txq_zc_conf zc_conf;
+	struct xnb_txzc *zc;
+	struct xnb_tx_zc_stats zc_stats;
+	/* Per-burst scratch: new slots (at most a ring) plus released
+	 * zero-copy frames (whose held entries are still staged). */
 	uint16_t nr_rsp;
-	struct netif_tx_response rsp[XNB_TX_RING_SIZE];
+	struct netif_tx_response rsp[XNB_TX_RING_SIZE + XNB_TXZC_MAX_SLOTS];
 	struct tx_frame frames[XNB_TX_BURST_MAX];
 	struct xnb_seg segs[XNB_TX_MAX_SEGS];
 	struct xnb_gcopy ops[TX_OPS_MAX];
@@ -88,10 +91,53 @@ xnb_txq_create(const struct xnb_txq_conf *conf)
 	return txq;
 }
 
+/* Start a connection's zero-copy state (control thread). */
+static void
+tx_zc_start(struct xnb_txq *txq)
+{
+	if (!txq->zc_on || txq->zc != NULL)
+		return;
+	txq->zc = xnb_txzc_create(txq->hv, txq->domid, &txq->zc_conf);
+	if (txq->zc == NULL)
+		XNB_LOG(ERR, "dom%u q%u: no memory for zero-copy Tx, copying",
+			txq->domid, txq->qid);
+}
+
+/* The connection ends: frames still held unmap when released. */
+static void
+tx_zc_stop(struct xnb_txq *txq)
+{
+	if (txq->zc == NULL)
+		return;
+	xnb_txzc_orphan(txq->zc, &txq->stats, &txq->zc_stats);
+	txq->zc = NULL;
+}
+
 void
 xnb_txq_destroy(struct xnb_txq *txq)
 {
+	if (txq == NULL)
+		return;
+	tx_zc_stop(txq);
 	free(txq);
+}
+
+int
+xnb_txq_zc_enable(struct xnb_txq *txq, const struct xnb_txq_zc_conf *conf)
+{
+	if ((conf->hold == NULL) != (conf->release == NULL))
+		return -EINVAL;
+	txq->zc_conf = *conf;
+	txq->zc_on = conf->copy_max < XNB_PAGE_SIZE;
+	if (txq->attached)
+		tx_zc_start(txq);
+	return 0;
+}
+
+const struct xnb_tx_zc_stats *
+xnb_txq_zc_stats(const struct xnb_txq *txq)
+{
+	return &txq->zc_stats;
 }
 
 int
@@ -115,12 +161,14 @@ xnb_txq_attach(struct xnb_txq *txq, xnb_domid_t domid, void *sring,
 	txq->port = port;
 	txq->failed = false;
 	txq->attached = true;
+	tx_zc_start(txq);
 	return 0;
 }
 
 void
 xnb_txq_detach(struct xnb_txq *txq)
 {
+	tx_zc_stop(txq);
 	txq->attached = false;
 	memset(&txq->ring, 0, sizeof(txq->ring));
 }
@@ -172,12 +220,27 @@ tx_fail(struct xnb_txq *txq, const char *why, unsigned int a, unsigned int b)
 		txq->fatal(txq->fatal_arg, txq->qid);
 }
 
+/*
+ * Copy request idx out of the shared ring: a plain copy (two loads, where
+ * RING_COPY_REQUEST's volatile struct copy loads each field on its own),
+ * then a compiler barrier, so no later use can re-read the slot in place
+ * of the copy.
+ */
+static inline void
+tx_copy_request(const struct xnb_txq *txq, RING_IDX idx,
+		struct netif_tx_request *req)
+{
+	memcpy(req, &txq->ring.sring->ring[idx & (XNB_TX_RING_SIZE - 1)].req,
+	       sizeof(*req));
+	rte_compiler_barrier();
+}
+
 static void
 stage_rsp(struct xnb_txq *txq, uint16_t id, int16_t status)
 {
-	txq->rsp[txq->nr_rsp].id = id;
-	txq->rsp[txq->nr_rsp].status = status;
-	txq->nr_rsp++;
+	txq->rsp[txq->nr_rsp++] = (struct netif_tx_response){
+		.id = id, .status = status,
+	};
 }
 
 /* Answer the data slots of staged responses [first, first + n) with
@@ -213,6 +276,30 @@ tx_mcast(struct xnb_txq *txq, const struct netif_extra_info *add,
 	return NETIF_RSP_OKAY;
 }
 
+/* A valid frame whose first slot is first, remaining bytes of it in that
+ * slot, taking n ring slots: everything but the extra-info fields. */
+static inline void
+tx_frame_init(struct tx_frame *f, const struct netif_tx_request *first,
+	      uint32_t remaining, uint16_t rsp_first, uint32_t n,
+	      uint32_t nr_data)
+{
+	/* The two checksum flags keep their bit positions. */
+	RTE_BUILD_BUG_ON(NETTXF_csum_blank != XNB_TX_F_CSUM_BLANK ||
+			 NETTXF_data_validated != XNB_TX_F_DATA_VALIDATED);
+	f->frags[0].gref = first->gref;
+	f->frags[0].offset = first->offset;
+	f->frags[0].size = remaining;
+	f->rsp_first = rsp_first;
+	f->nr_rsp = n;
+	f->pkt = (struct xnb_tx_pkt){
+		.len = first->size,
+		.flags = first->flags &
+			 (NETTXF_csum_blank | NETTXF_data_validated),
+		.gso_type = XEN_NETIF_GSO_TYPE_NONE,
+		.nr_frags = nr_data,
+	};
+}
+
 /*
  * Parse the chain at req_cons, of which work slots are produced. Every
  * slot is read once into a local copy. Stages the responses (statuses of
@@ -230,9 +317,28 @@ tx_parse(struct xnb_txq *txq, RING_IDX cons, uint32_t work,
 	uint64_t *drop = NULL;
 	bool more;
 
-	RING_COPY_REQUEST(&txq->ring, cons + n, &first);
+	tx_copy_request(txq, cons + n, &first);
 	n++;
 	stage_rsp(txq, first.id, NETIF_RSP_OKAY);
+
+	/* The common frame: one slot, no extra-info; same rules, same
+	 * order as the general path below. */
+	if (likely(!(first.flags & (NETTXF_extra_info | NETTXF_more_data)))) {
+		*used = 1;
+		if (unlikely(first.size < XNB_ETH_HLEN)) {
+			txq->stats.drop_runt++;
+			txq->rsp[rsp_first].status = NETIF_RSP_ERROR;
+			return TX_DROP;
+		}
+		if (unlikely((uint32_t)first.offset + first.size >
+			     XNB_PAGE_SIZE)) {
+			tx_fail(txq, "first slot crosses the page",
+				first.offset, first.size);
+			return TX_FATAL;
+		}
+		tx_frame_init(f, &first, first.size, rsp_first, 1, 1);
+		return TX_OK;
+	}
 
 	memset(extras, 0, sizeof(extras));
 	more = first.flags & NETTXF_extra_info;
@@ -243,7 +349,7 @@ tx_parse(struct xnb_txq *txq, RING_IDX cons, uint32_t work,
 			tx_fail(txq, "extra-info past req_prod", n, work);
 			return TX_FATAL;
 		}
-		RING_COPY_REQUEST(&txq->ring, cons + n, &req);
+		tx_copy_request(txq, cons + n, &req);
 		n++;
 		nr_extras++;
 		memcpy(&ex, &req, sizeof(ex));
@@ -296,7 +402,7 @@ tx_parse(struct xnb_txq *txq, RING_IDX cons, uint32_t work,
 		}
 		if (drop == NULL && nr_data >= XNB_TX_LEGACY_SLOTS)
 			drop = &txq->stats.drop_slots;
-		RING_COPY_REQUEST(&txq->ring, cons + n, &req);
+		tx_copy_request(txq, cons + n, &req);
 		n++;
 		stage_rsp(txq, req.id, NETIF_RSP_OKAY);
 		/* A frame >= 64 KiB overflows first.size: buggy, not hostile. */
@@ -331,23 +437,12 @@ tx_parse(struct xnb_txq *txq, RING_IDX cons, uint32_t work,
 		return TX_FATAL;
 	}
 
-	f->frags[0].gref = first.gref;
-	f->frags[0].offset = first.offset;
-	f->frags[0].size = remaining;
-	f->rsp_first = rsp_first;
-	f->nr_rsp = n;
-	f->pkt.len = first.size;
-	f->pkt.flags = 0;
-	if (first.flags & NETTXF_csum_blank)
-		f->pkt.flags |= XNB_TX_F_CSUM_BLANK;
-	if (first.flags & NETTXF_data_validated)
-		f->pkt.flags |= XNB_TX_F_DATA_VALIDATED;
-	f->pkt.gso_type = gso->type != 0 ? gso->u.gso.type :
-		XEN_NETIF_GSO_TYPE_NONE;
-	f->pkt.gso_size = gso->type != 0 ? gso->u.gso.size : 0;
+	tx_frame_init(f, &first, remaining, rsp_first, n, nr_data);
+	if (gso->type != 0) {
+		f->pkt.gso_type = gso->u.gso.type;
+		f->pkt.gso_size = gso->u.gso.size;
+	}
 	hash = &extras[XEN_NETIF_EXTRA_TYPE_HASH - 1];
-	f->pkt.hash_type = 0;
-	f->pkt.hash = 0;
 	if (hash->type != 0 &&
 	    hash->u.hash.type <= _XEN_NETIF_CTRL_HASH_TYPE_IPV6_TCP) {
 		f->pkt.flags |= XNB_TX_F_HASH;
@@ -357,7 +452,6 @@ tx_parse(struct xnb_txq *txq, RING_IDX cons, uint32_t work,
 			(uint32_t)hash->u.hash.value[2] << 16 |
 			(uint32_t)hash->u.hash.value[3] << 24;
 	}
-	f->pkt.nr_frags = nr_data;
 	return TX_OK;
 }
 
@@ -373,10 +467,34 @@ tx_build_ops(struct xnb_txq *txq, struct tx_frame *f, uint16_t op_first,
 	unsigned int fi, si = 0;
 	uint32_t seg_off = 0;
 
+	f->op_first = op_first;
+	/* The common frame: one copied slot into one segment. */
+	if (likely(f->pkt.nr_frags == 1 && f->zf == NULL && nr_segs >= 1 &&
+		   txq->segs[0].len >= f->frags[0].size)) {
+		op->source.foreign.ref = f->frags[0].gref;
+		op->source.foreign.offset = f->frags[0].offset;
+		op->source.foreign.domid = txq->domid;
+		op->dest.virt = txq->segs[0].addr;
+		op->len = f->frags[0].size;
+		op->flags = XNB_GCOPY_SOURCE_GREF;
+		op->status = XNB_GNTST_OKAY;
+		f->nr_ops = 1;
+		return 0;
+	}
 	for (fi = 0; fi < f->pkt.nr_frags; fi++) {
 		const struct tx_frag *fr = &f->frags[fi];
 		uint32_t done = 0;
 
+		if (f->zf != NULL && f->zf->frags[fi].page != NULL) {
+			/* The caller's segments stop at a mapped fragment. */
+			if (seg_off != 0) {
+				if (seg_off != txq->segs[si].len)
+					return -EINVAL;
+				si++;
+				seg_off = 0;
+			}
+			continue;
+		}
 		while (done < fr->size) {
 			uint32_t len;
 
@@ -401,7 +519,6 @@ tx_build_ops(struct xnb_txq *txq, struct tx_frame *f, uint16_t op_first,
 			seg_off += len;
 		}
 	}
-	f->op_first = op_first;
 	f->nr_ops = op - &txq->ops[op_first];
 	return 0;
 }
@@ -411,21 +528,77 @@ tx_build_ops(struct xnb_txq *txq, struct tx_frame *f, uint16_t op_first,
 static void
 tx_respond(struct xnb_txq *txq)
 {
+	netif_tx_sring_t *sring = txq->ring.sring;
 	RING_IDX i = txq->ring.rsp_prod_pvt;
 	uint16_t k;
 	int notify;
 
 	if (txq->nr_rsp == 0)
 		return;
-	for (k = 0; k < txq->nr_rsp; k++, i++)
-		*RING_GET_RESPONSE(&txq->ring, i) = txq->rsp[k];
-	txq->ring.rsp_prod_pvt = i;
+	if (txq->zc == NULL) {
+		/* Nothing can be held back. */
+		for (k = 0; k < txq->nr_rsp; k++, i++)
+			sring->ring[i & (XNB_TX_RING_SIZE - 1)].rsp =
+				txq->rsp[k];
+	} else {
+		for (k = 0; k < txq->nr_rsp; k++) {
+			if (txq->rsp[k].status == TX_RSP_HELD)
+				continue;
+			sring->ring[i & (XNB_TX_RING_SIZE - 1)].rsp =
+				txq->rsp[k];
+			i++;
+		}
+	}
 	txq->nr_rsp = 0;
+	if (i == txq->ring.rsp_prod_pvt)
+		return;
+	txq->ring.rsp_prod_pvt = i;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&txq->ring, notify);
 	if (notify) {
 		txq->hv->ops->evtchn_notify(txq->ec, txq->port);
 		txq->stats.notify++;
 	}
+}
+
+/*
+ * Zero-copy attempt for a parsed frame: the number of copy segments the
+ * caller gave (f->zf and *cookie set), -ENOTSUP to copy the frame,
+ * -ENOBUFS to end the burst, -EIO when the map failed (drop the frame).
+ */
+static int
+tx_prepare_zc(struct xnb_txq *txq, struct tx_frame *f,
+	      const struct xnb_tx_ops *ops, void *arg, void **cookie)
+{
+	struct xnb_tx_zc_frame *zf;
+	int ret;
+
+	ret = xnb_txzc_map(txq->zc, f->frags, f->pkt.nr_frags,
+			   txq->zc_conf.copy_max, f->nr_rsp, &txq->stats,
+			   &txq->zc_stats, &zf);
+	if (ret <= 0)
+		return ret == 0 ? -ENOTSUP : -EIO;
+	ret = ops->prepare_zc(arg, &f->pkt, zf, txq->segs, XNB_TX_MAX_SEGS,
+			      cookie);
+	if (ret < 0) {
+		xnb_txzc_unmap(txq->zc, zf, &txq->stats, &txq->zc_stats);
+		if (ret == -ENOTSUP)
+			txq->zc_stats.fallback_caller++;
+		return ret == -ENOTSUP ? -ENOTSUP : -ENOBUFS;
+	}
+	f->zf = zf;
+	return ret;
+}
+
+/* A zero-copy frame was taken or dropped: its staged responses wait in
+ * its record until the caller releases it. */
+static void
+tx_zc_hold(struct xnb_txq *txq, struct tx_frame *f)
+{
+	uint16_t i;
+
+	xnb_txzc_hold(f->zf, &txq->rsp[f->rsp_first], f->nr_rsp);
+	for (i = f->rsp_first; i < f->rsp_first + f->nr_rsp; i++)
+		txq->rsp[i].status = TX_RSP_HELD;
 }
 
 uint16_t
@@ -434,7 +607,10 @@ xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
 {
 	uint32_t work, used, nr_ops = 0;
 	uint16_t nr_frames = 0, i, k;
+	uint64_t bytes = 0;
 	RING_IDX prod, cons;
+	int16_t status = 0;
+	bool zc;
 	int ret;
 
 	if (unlikely(!txq->attached || txq->failed))
@@ -451,9 +627,15 @@ xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
 	cons = txq->ring.req_cons;
 	work = prod - cons;
 	txq->nr_rsp = 0;
+	/* An idle poll: nothing to take, no released frame to answer. */
+	if (work == 0 && txq->zc == NULL)
+		return 0;
+	zc = txq->zc != NULL && ops->prepare_zc != NULL;
 
+	/* The caller's handle of frame i goes straight to cookies[i]. */
 	while (work > 0 && nr_frames < n) {
 		struct tx_frame *f = &txq->frames[nr_frames];
+		void **cookie = &cookies[nr_frames];
 		enum tx_verdict v;
 		uint16_t rsp_mark = txq->nr_rsp;
 
@@ -465,8 +647,21 @@ xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
 			break;
 		}
 		if (v == TX_OK) {
-			ret = ops->prepare(arg, &f->pkt, txq->segs,
-					   XNB_TX_MAX_SEGS, &f->cookie);
+			f->zf = NULL;
+			ret = -ENOTSUP;
+			if (zc && !(txq->zc_conf.copy_gso &&
+			      f->pkt.gso_type != XEN_NETIF_GSO_TYPE_NONE))
+				ret = tx_prepare_zc(txq, f, ops, arg, cookie);
+			if (ret == -EIO) {
+				rsp_error(txq, f->rsp_first, f->nr_rsp);
+				txq->stats.drop_grant++;
+				cons += used;
+				work -= used;
+				continue;
+			}
+			if (ret == -ENOTSUP)
+				ret = ops->prepare(arg, &f->pkt, txq->segs,
+						   XNB_TX_MAX_SEGS, cookie);
 			if (ret < 0) {
 				/* Leave the frame on the ring for later. */
 				txq->nr_rsp = rsp_mark;
@@ -479,9 +674,12 @@ xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
 			    < 0) {
 				rsp_error(txq, f->rsp_first, f->nr_rsp);
 				txq->stats.drop_grant++;
-				ops->discard(arg, f->cookie);
+				if (f->zf != NULL)
+					tx_zc_hold(txq, f);
+				ops->discard(arg, *cookie);
 			} else {
 				nr_ops += f->nr_ops;
+				bytes += f->pkt.len;
 				nr_frames++;
 			}
 		}
@@ -500,10 +698,18 @@ xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
 			for (i = 0; i < nr_ops; i++)
 				txq->ops[i].status = XNB_GNTST_GENERAL_ERROR;
 		}
+		/* XNB_GNTST_OKAY is 0: any bit set is a failed op. */
+		for (i = 0; i < nr_ops; i++)
+			status |= txq->ops[i].status;
 	}
 
+	/* Every copy worked and no frame is held back: cookies[] is final. */
+	k = nr_frames;
+	if (likely(status == XNB_GNTST_OKAY && !zc))
+		goto account;
 	for (i = 0, k = 0; i < nr_frames; i++) {
 		struct tx_frame *f = &txq->frames[i];
+		void *cookie = cookies[i];
 		bool ok = true;
 		uint16_t j;
 
@@ -513,13 +719,26 @@ xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops, void *arg,
 		if (unlikely(!ok)) {
 			rsp_error(txq, f->rsp_first, f->nr_rsp);
 			txq->stats.drop_grant++;
-			ops->discard(arg, f->cookie);
+			if (f->zf != NULL)
+				tx_zc_hold(txq, f);
+			ops->discard(arg, cookie);
+			bytes -= f->pkt.len;
 			continue;
 		}
-		txq->stats.packets++;
-		txq->stats.bytes += f->pkt.len;
-		cookies[k++] = f->cookie;
+		if (f->zf != NULL) {
+			tx_zc_hold(txq, f);
+			txq->zc_stats.frames++;
+		}
+		cookies[k++] = cookie;
 	}
+account:
+	txq->stats.packets += k;
+	txq->stats.bytes += bytes;
+	/* Released zero-copy frames: unmapped, then answered with the rest
+	 * in one push. */
+	if (txq->zc != NULL)
+		txq->nr_rsp += xnb_txzc_drain(txq->zc, &txq->rsp[txq->nr_rsp],
+					      &txq->stats, &txq->zc_stats);
 	tx_respond(txq);
 	return k;
 }
@@ -531,6 +750,8 @@ xnb_txq_arm(struct xnb_txq *txq)
 
 	if (!txq->attached || txq->failed)
 		return false;
+	if (txq->zc != NULL && xnb_txzc_busy(txq->zc))
+		return true;
 	RING_FINAL_CHECK_FOR_REQUESTS(&txq->ring, work);
 	return work != 0;
 }

@@ -22,6 +22,19 @@
  * multicast add/del extra is a filter update, not a frame: it is answered
  * NETIF_RSP_OKAY (NETIF_RSP_ERROR when the filter is full).
  *
+ * Zero-copy (xnb_txq_zc_enable): the fragments after the first slot that
+ * are longer than copy_max are grant-mapped (one map call per frame) and
+ * handed to the caller's prepare_zc() to attach; the first slot (the
+ * headers) and short fragments are still copied. Such a frame's slots are
+ * answered only after the caller released it (xnb_tx_zc_release(), any
+ * thread): the next xnb_txq_recv() unmaps every released frame (one unmap
+ * call each) before it writes their responses. Frames in flight hold at
+ * most XNB_TXZC_MAX_SLOTS ring slots; past that, frames are copied, so a
+ * caller that holds frames long never starves the guest. A failed map
+ * drops the frame like a failed copy. On detach, frames still held stay
+ * mapped until released (then unmapped on the releasing thread) and are
+ * never answered.
+ *
  * Threading: one txq is used by one lcore at a time (inside the queue gate,
  * xnb_queue.h); create/attach/detach/destroy belong to the control thread.
  */
@@ -42,6 +55,9 @@ struct xnb_txq;
 #define XNB_TX_BURST_MAX 64
 /* Most destination segments a caller may give for one packet. */
 #define XNB_TX_MAX_SEGS 64
+/* Ring slots zero-copy frames in flight may hold per queue (half the
+ * ring: the guest always keeps the other half). */
+#define XNB_TXZC_MAX_SLOTS (XNB_TX_RING_SIZE / 2)
 
 /* xnb_tx_pkt.flags */
 #define XNB_TX_F_CSUM_BLANK 0x1     /* NETTXF_csum_blank: L4 csum not filled */
@@ -72,6 +88,27 @@ struct xnb_ring_info {
 	uint32_t backlog;               /* Rx only: frames waiting (else 0) */
 };
 
+/* One data fragment of a zero-copy frame, in frame order. */
+struct xnb_tx_zc_frag {
+	void *page;       /* its mapped guest page (read only); NULL: copied */
+	xnb_gref_t gref;  /* the grant it came from */
+	uint16_t offset;  /* of the data in the page */
+	uint16_t len;
+};
+
+/*
+ * A frame some of whose fragments are grant-mapped. frags[0] (the headers)
+ * is always copied. Valid, with its pages mapped, until the caller's
+ * xnb_tx_zc_release().
+ */
+struct xnb_tx_zc_frame {
+	xnb_domid_t domid;
+	uint16_t nr_frags;
+	uint16_t nr_mapped;
+	void *priv;       /* caller's area, xnb_txq_zc_conf.priv_size bytes */
+	struct xnb_tx_zc_frag frags[XNB_TX_LEGACY_SLOTS];
+};
+
 struct xnb_tx_ops {
 	/*
 	 * Supply buffers for pkt: fill segs[0 .. max_segs) with local buffers
@@ -86,6 +123,45 @@ struct xnb_tx_ops {
 	/* The grant copy of a prepared frame failed; the frame was answered
 	 * NETIF_RSP_ERROR and counted. Free the buffers behind cookie. */
 	void (*discard)(void *arg, void *cookie);
+	/*
+	 * Optional (zero-copy): as prepare, for frame zf. segs describe only
+	 * the bytes of the copied fragments, in frame order, and a segment
+	 * never spans a mapped fragment (each run of copied fragments fills
+	 * whole segments). The caller attaches every mapped page and calls
+	 * xnb_tx_zc_release(zf) once it no longer uses any of them (discard
+	 * included). Return -ENOTSUP to have the frame copied instead: it is
+	 * unmapped and handed to prepare(). On -ENOBUFS nothing may be
+	 * attached.
+	 */
+	int (*prepare_zc)(void *arg, const struct xnb_tx_pkt *pkt,
+			  struct xnb_tx_zc_frame *zf, struct xnb_seg *segs,
+			  unsigned int max_segs, void **cookie);
+};
+
+/* Zero-copy settings of a txq. */
+struct xnb_txq_zc_conf {
+	/* Fragments longer than this are mapped; >= XNB_PAGE_SIZE: none. */
+	uint32_t copy_max;
+	/* Per-frame area for the caller (xnb_tx_zc_frame.priv). */
+	uint32_t priv_size;
+	/* Copy GSO frames (the caller segments them by copying anyway). */
+	bool copy_gso;
+	/* Called (any thread) once per zero-copy state of a connection when
+	 * it is created (hold) and when its last frame is gone (release):
+	 * the hypervisor connection must stay open in between. */
+	void (*hold)(void *arg);
+	void (*release)(void *arg);
+	void *arg;
+};
+
+/* Zero-copy counters of a txq (maps and unmaps: struct xnb_tx_stats). */
+struct xnb_tx_zc_stats {
+	uint64_t frames;          /* frames handed out with mapped pages */
+	uint64_t fallback_bound;  /* copied: in-flight bound reached */
+	uint64_t fallback_caller; /* copied: prepare_zc() declined */
+	uint64_t map_fail;        /* frames dropped: map failed */
+	uint64_t inflight;        /* grants mapped now */
+	uint64_t inflight_peak;
 };
 
 struct xnb_txq_conf {
@@ -125,7 +201,8 @@ uint16_t xnb_txq_recv(struct xnb_txq *txq, const struct xnb_tx_ops *ops,
 /*
  * Before sleeping on the queue's event channel: ask the guest to notify on
  * its next request (req_event). Returns true when requests are already
- * waiting (do not sleep).
+ * waiting or zero-copy frames are still out (their responses need polls:
+ * a guest waiting for them may send nothing more): do not sleep.
  */
 bool xnb_txq_arm(struct xnb_txq *txq);
 
@@ -142,5 +219,16 @@ bool xnb_txq_failed(const struct xnb_txq *txq);
 int xnb_txq_ring_info(const struct xnb_txq *txq, struct xnb_ring_info *info);
 
 const struct xnb_tx_stats *xnb_txq_stats(const struct xnb_txq *txq);
+
+/*
+ * Turn zero-copy on (copy_max < XNB_PAGE_SIZE) for the connections from
+ * now on (and the current one). Control thread, while no lcore polls the
+ * queue. 0 or -errno.
+ */
+int xnb_txq_zc_enable(struct xnb_txq *txq, const struct xnb_txq_zc_conf *conf);
+const struct xnb_tx_zc_stats *xnb_txq_zc_stats(const struct xnb_txq *txq);
+
+/* The caller no longer uses any page of zf: any thread, once per frame. */
+void xnb_tx_zc_release(struct xnb_tx_zc_frame *zf);
 
 #endif /* XNB_TX_H */

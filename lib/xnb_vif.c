@@ -202,6 +202,8 @@ connect_queue(struct xnb_vif *vif, uint16_t qid, const char *dir)
 		return -EINVAL;
 	}
 
+	if (qid == 0)
+		vif->probe_ref = tx_ref;
 	vif->tx_ring[qid] = map_ring(vif, tx_ref);
 	vif->rx_ring[qid] = map_ring(vif, rx_ref);
 	if (vif->tx_ring[qid] == NULL || vif->rx_ring[qid] == NULL) {
@@ -560,12 +562,51 @@ xnb_vif_destroy(struct xnb_vif *vif)
 	free_vif(vif);
 }
 
+/*
+ * Connected: why the frontend cannot answer a Closing, or NULL when it
+ * may. Its device directory is gone (the watch event may still be
+ * queued), or its domain died (crashed, killed: its xenstore nodes stay
+ * until a toolstack cleans up), which a one-byte grant copy from its Tx
+ * ring tells: GNTST_bad_domain, as Xen answers for a domain that no
+ * longer exists.
+ */
+static const char *
+frontend_gone(struct xnb_vif *vif)
+{
+	char path[XNB_VIF_PATH_LEN];
+	uint8_t byte;
+	uint32_t st;
+	struct xnb_gcopy op = {
+		.source.foreign = { .ref = vif->probe_ref,
+				    .domid = vif->domid },
+		.dest.virt = &byte,
+		.len = 1,
+		.flags = XNB_GCOPY_SOURCE_GREF,
+	};
+
+	if (xnb_vif_path_join(path, vif->fe_path, "state") == 0 &&
+	    xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &st) == -ENOENT)
+		return "its device was removed";
+	if (vif->hv->ops->copy_grants(vif->hv, &op, 1) == 0 &&
+	    op.status == XNB_GNTST_BAD_DOMAIN)
+		return "its domain is dead";
+	return NULL;
+}
+
 int
 xnb_vif_close(struct xnb_vif *vif)
 {
+	const char *why;
+
 	/* Never probed (no device yet) or already done: nothing to say. */
 	if (vif->sm.removed || vif->sm.be == XNB_XB_INITIALISING)
 		return 0;
+	why = xnb_vif_connected(vif) ? frontend_gone(vif) : NULL;
+	if (why != NULL) {
+		XNB_LOG(INFO, "vif %u.%u: frontend gone (%s): closing without "
+			"waiting for it", vif->domid, vif->devid, why);
+		vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_GUEST_GONE, 0));
+	}
 	/* The same path as the toolstack asking us to close (backend
 	 * Closing or online=0): Closed at once when no frontend is there to
 	 * answer, and no reconnect afterwards. */

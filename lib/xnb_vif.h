@@ -128,8 +128,9 @@ void xnb_vif_destroy(struct xnb_vif *vif);
  * first), disconnect and write Closing, so that the frontend closes too;
  * the vif writes Closed once the frontend is Closed or gone (seen through
  * the watch events the owner keeps feeding). Non-blocking: returns 0 when
- * the backend is Closed already (nothing to wait for), -EINPROGRESS while
- * it waits for the frontend. The owner bounds the wait itself, polling
+ * the backend is Closed already (nothing to wait for: also when the
+ * frontend's device directory is gone or its domain is dead, logged),
+ * -EINPROGRESS while it waits for the frontend. The owner bounds the wait itself, polling
  * xnb_vif_state() == XNB_XB_CLOSED, then calls xnb_vif_destroy(), which
  * writes Closed anyway. From then on the vif serves no frontend (as a
  * device the toolstack took offline: xnb_vif_removed() is true once

@@ -42,6 +42,9 @@ struct xnb_vif {
 	uint16_t max_queues;
 	uint16_t num_queues; /* connected queues */
 	struct xnb_queue **queues;
+	/* Queue 0's Tx ring (while connected): a grant copy from it tells
+	 * whether the frontend's domain still exists. */
+	xnb_gref_t probe_ref;
 	void **tx_ring;      /* mapped rings per queue, NULL when not */
 	void **rx_ring;
 	struct xnb_mcast mcast;

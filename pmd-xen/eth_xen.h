@@ -80,6 +80,10 @@ struct eth_xen_guest_rx {
 	rte_spinlock_t lock;
 	/* Features of the connection, refreshed inside the gate. */
 	const struct xnb_vif_features *feat;
+	/* The guest's hash configuration when it has a control ring (it
+	 * then gets a hash extra with each frame it enabled hashing for),
+	 * else NULL; refreshed with feat. */
+	const struct xnb_ctrl *ctrl;
 	uint64_t sw_cksum_pkts; /* checksums computed for the guest */
 	uint64_t bad_offload;   /* offload requests that could not be met */
 	uint64_t full;          /* frames refused: guest and backlog full */
@@ -111,6 +115,11 @@ struct eth_xen_internals {
 	bool has_guest_mac;
 	/* Control-ring counters at the last xstats reset. */
 	struct xnb_ctrl_stats ctrl_base;
+	/* Zero-copy guest Tx (eth_xen_zc.c): fragments longer than
+	 * zc_copy_max are mapped (>= XNB_PAGE_SIZE: never). Counters at the
+	 * last reset. */
+	uint32_t zc_copy_max;
+	struct xnb_tx_zc_stats zc_base[ETH_XEN_MAX_QUEUES];
 };
 
 uint16_t eth_xen_rx_burst(void *queue, struct rte_mbuf **pkts,

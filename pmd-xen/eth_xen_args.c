@@ -20,6 +20,7 @@ static const char *const eth_xen_valid_args[] = {
 	ETH_XEN_ARG_MAC,
 	ETH_XEN_ARG_BACKLOG,
 	ETH_XEN_ARG_REVIVE,
+	ETH_XEN_ARG_COPY_THRESHOLD,
 	NULL,
 };
 
@@ -126,6 +127,24 @@ eth_xen_arg_revive(const char *key __rte_unused, const char *value,
 }
 
 static int
+eth_xen_arg_copy_threshold(const char *key __rte_unused, const char *value,
+			   void *opaque)
+{
+	struct eth_xen_args *args = opaque;
+	uint64_t v;
+
+	if (eth_xen_parse_uint(value, 0, ETH_XEN_MAX_COPY_THRESHOLD, &v) < 0) {
+		ETH_XEN_LOG(ERR, "bad %s '%s': want bytes 0..%u",
+			    ETH_XEN_ARG_COPY_THRESHOLD, value ? value : "",
+			    ETH_XEN_MAX_COPY_THRESHOLD);
+		return -EINVAL;
+	}
+	args->copy_threshold = v;
+	args->has_copy_threshold = true;
+	return 0;
+}
+
+static int
 eth_xen_arg_hv(const char *key __rte_unused, const char *value, void *opaque)
 {
 	struct eth_xen_args *args = opaque;
@@ -203,6 +222,7 @@ eth_xen_args_parse(const char *name, const char *params,
 		{ ETH_XEN_ARG_MAC, eth_xen_arg_mac },
 		{ ETH_XEN_ARG_BACKLOG, eth_xen_arg_backlog },
 		{ ETH_XEN_ARG_REVIVE, eth_xen_arg_revive },
+		{ ETH_XEN_ARG_COPY_THRESHOLD, eth_xen_arg_copy_threshold },
 	};
 	struct rte_kvargs *kvlist;
 	const char *env;
@@ -223,7 +243,7 @@ eth_xen_args_parse(const char *name, const char *params,
 	if (kvlist == NULL) {
 		ETH_XEN_LOG(ERR, "%s: cannot parse devargs '%s' (valid keys: "
 			    "domid, devid, queues, hv, simdir, "
-			    "mac, backlog, revive)",
+			    "mac, backlog, revive, copy_threshold)",
 			    name, params);
 		return -EINVAL;
 	}

@@ -17,6 +17,7 @@
 #define ETH_XEN_ARG_MAC "mac"
 #define ETH_XEN_ARG_BACKLOG "backlog"
 #define ETH_XEN_ARG_REVIVE "revive"
+#define ETH_XEN_ARG_COPY_THRESHOLD "copy_threshold"
 
 /* Queues advertised in multi-queue-max-queues when queues= is not given. */
 #define ETH_XEN_DEFAULT_QUEUES 1
@@ -26,7 +27,9 @@
 /* Frames that may wait per queue for guest Rx buffers (0: libxnb's
  * default); beyond, frames are dropped and counted (XSA-392). */
 #define ETH_XEN_MAX_BACKLOG 65536
-/* Default: grant-copy everything (a fragment never exceeds one page). */
+/* copy_threshold: guest Tx fragments longer than this are grant-mapped
+ * (zero-copy); the maximum (a page, the default) copies everything. */
+#define ETH_XEN_MAX_COPY_THRESHOLD 4096
 
 struct eth_xen_args {
 	uint16_t domid;
@@ -39,6 +42,8 @@ struct eth_xen_args {
 	/* Keep serving the vif across detach + attach (default); 0 when
 	 * the application owns that (xennetd: one port per device). */
 	bool revive;
+	bool has_copy_threshold;
+	uint32_t copy_threshold;
 	struct rte_ether_addr mac;
 };
 

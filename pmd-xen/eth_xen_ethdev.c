@@ -21,6 +21,7 @@
 
 #include "eth_xen.h"
 #include "eth_xen_log.h"
+#include "eth_xen_zc.h"
 #include "rte_pmd_xen.h"
 #include "xnb_queue.h"
 
@@ -170,11 +171,45 @@ eth_xen_dev_configure(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * Zero-copy settings of every netif queue, for the connections to come and
+ * the current one (no burst runs while the port is stopped). GSO frames
+ * are copied when every Rx queue segments them in software.
+ */
+static int
+eth_xen_zc_setup(struct rte_eth_dev *dev)
+{
+	struct eth_xen_internals *in = dev->data->dev_private;
+	struct xnb_txq_zc_conf conf;
+	const struct eth_xen_rxq *rxq;
+	uint16_t i;
+	int ret = 0;
+
+	eth_xen_zc_conf(&conf, in->zc_copy_max);
+	conf.copy_gso = true;
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		rxq = dev->data->rx_queues[i];
+		if (rxq != NULL && !rxq->sw_gso)
+			conf.copy_gso = false;
+	}
+	eth_xen_ctrl_lock();
+	for (i = 0; i < in->max_queues && ret == 0; i++)
+		ret = xnb_txq_zc_enable(xnb_queue_txq(xnb_vif_queue(in->vif,
+								    i)),
+					&conf);
+	eth_xen_ctrl_unlock();
+	return ret;
+}
+
 static int
 eth_xen_dev_start(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 	int ret;
+
+	ret = eth_xen_zc_setup(dev);
+	if (ret < 0)
+		return ret;
 
 	if (dev->data->dev_conf.intr_conf.rxq) {
 		ret = eth_xen_intr_start(dev);
@@ -277,7 +312,8 @@ eth_xen_dev_close(struct rte_eth_dev *dev)
 	xnb_vif_destroy(in->vif);
 	in->vif = NULL;
 	eth_xen_ctrl_unlock();
-	eth_xen_ctrl_put();
+	/* Zero-copy frames still out keep the hypervisor open. */
+	eth_xen_zc_ctrl_put();
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		eth_xen_rx_queue_release(dev, i);
@@ -628,6 +664,22 @@ eth_xen_port_mac(const struct eth_xen_args *args, struct rte_ether_addr *mac)
 	mac->addr_bytes[5] = args->devid & 0xff;
 }
 
+/*
+ * Zero-copy only when asked for (copy_threshold=): whether a frame's
+ * destination can DMA from a guest page is the application's knowledge,
+ * not the PMD's (README.md).
+ */
+static void
+eth_xen_zc_policy(struct eth_xen_internals *in)
+{
+	in->zc_copy_max = in->args.has_copy_threshold ?
+			  in->args.copy_threshold : XNB_PAGE_SIZE;
+	if (in->zc_copy_max < XNB_PAGE_SIZE)
+		ETH_XEN_LOG(INFO, "vif %u.%u: zero-copy guest Tx for fragments "
+			    "over %u bytes", in->args.domid, in->args.devid,
+			    in->zc_copy_max);
+}
+
 static int
 eth_xen_vif_open(struct eth_xen_internals *in)
 {
@@ -657,6 +709,7 @@ eth_xen_vif_open(struct eth_xen_internals *in)
 		return ret;
 	}
 	in->max_queues = xnb_vif_max_queues(in->vif);
+	eth_xen_zc_policy(in);
 	in->backlog = in->args.backlog != 0 ? in->args.backlog :
 		      XNB_VIF_DEFAULT_BACKLOG;
 	in->has_guest_mac =
@@ -779,4 +832,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_xen,
 	ETH_XEN_ARG_SIMDIR "=<path> "
 	ETH_XEN_ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
 	ETH_XEN_ARG_BACKLOG "=<1..65536> "
-	ETH_XEN_ARG_REVIVE "=0|1");
+	ETH_XEN_ARG_REVIVE "=0|1 "
+	ETH_XEN_ARG_COPY_THRESHOLD "=<0..4096>");

@@ -13,8 +13,15 @@
  *    tso_segsz, plus RTE_MBUF_F_TX_TCP_SEG and the DPDK TSO pseudo-header,
  *    so the frame can be forwarded as TSO. Without LRO the frame is
  *    segmented in software (eth_xen_gso.c).
+ *
+ * Zero-copy (copy_threshold): libxnb maps the large fragments and
+ * eth_xen_rx_prepare_zc() builds the chain: copied runs in ordinary mbufs,
+ * each mapped fragment one external-buffer segment (eth_xen_zc.c). GSO
+ * frames that will be segmented here are copied: segmenting copies them
+ * anyway.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_ip.h>
@@ -25,13 +32,21 @@
 
 #include "eth_xen.h"
 #include "eth_xen_log.h"
+#include "eth_xen_zc.h"
 #include "xnb_queue.h"
 
+/* Mbufs taken from the pool at a time: about what a burst uses, so the
+ * mempool's per-lcore cache, refilled by the frees of the burst before,
+ * serves them (taking much more at once flushes that cache to the pool's
+ * ring and refills it, back and forth). */
+#define ETH_XEN_RX_REFILL 32u
 
 static int
 eth_xen_rx_refill(struct eth_xen_rxq *rxq, unsigned int need)
 {
 	unsigned int room = ETH_XEN_RX_CACHE - rxq->nb_cache;
+
+	room = RTE_MIN(room, RTE_MAX(need, ETH_XEN_RX_REFILL));
 
 	if (rte_pktmbuf_alloc_bulk(rxq->mp, &rxq->cache[rxq->nb_cache],
 				   room) == 0) {
@@ -48,15 +63,45 @@ eth_xen_rx_refill(struct eth_xen_rxq *rxq, unsigned int need)
 	return -ENOBUFS;
 }
 
-static int
-eth_xen_rx_prepare(void *arg, const struct xnb_tx_pkt *pkt,
-		   struct xnb_seg *segs, unsigned int max_segs, void **cookie)
+/* The head of a frame: length, port and the marks read back by
+ * eth_xen_rx_finish() once the data is in. */
+static void
+eth_xen_rx_mark(struct eth_xen_rxq *rxq, struct rte_mbuf *head,
+		const struct xnb_tx_pkt *pkt, unsigned int nseg)
 {
-	struct eth_xen_rxq *rxq = arg;
+	uint64_t ol = 0;
+
+	head->nb_segs = nseg;
+	head->pkt_len = pkt->len;
+	head->port = rxq->internals->dev->data->port_id;
+	/* A frame without offload marks keeps the reset mbuf's flags. */
+	if (likely(pkt->flags == 0 &&
+		   pkt->gso_type == XEN_NETIF_GSO_TYPE_NONE))
+		return;
+	if (pkt->flags & XNB_TX_F_CSUM_BLANK)
+		ol |= RTE_MBUF_F_RX_L4_CKSUM_NONE;
+	else if (pkt->flags & XNB_TX_F_DATA_VALIDATED)
+		ol |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	if (pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE) {
+		ol |= RTE_MBUF_F_RX_LRO;
+		head->tso_segsz = pkt->gso_size;
+	}
+	if (pkt->flags & XNB_TX_F_HASH) {
+		ol |= RTE_MBUF_F_RX_RSS_HASH;
+		head->hash.rss = pkt->hash;
+	}
+	head->ol_flags = ol;
+}
+
+/* eth_xen_rx_prepare() of a frame that needs a refill or several mbufs. */
+static __rte_noinline int
+eth_xen_rx_prepare_chain(struct eth_xen_rxq *rxq,
+			 const struct xnb_tx_pkt *pkt, struct xnb_seg *segs,
+			 unsigned int max_segs, void **cookie)
+{
 	struct rte_mbuf *head, *m, *prev = NULL;
 	uint32_t left = pkt->len;
 	unsigned int nseg, i;
-	uint64_t ol = 0;
 
 	nseg = (pkt->len + rxq->buf_size - 1) / rxq->buf_size;
 	if (unlikely(nseg > max_segs || nseg == 0)) {
@@ -82,26 +127,29 @@ eth_xen_rx_prepare(void *arg, const struct xnb_tx_pkt *pkt,
 		segs[i].len = m->data_len;
 		prev = m;
 	}
-	head->nb_segs = nseg;
-	head->pkt_len = pkt->len;
-	head->port = rxq->internals->dev->data->port_id;
-
-	/* Marks read back by eth_xen_rx_finish() once the data is in. */
-	if (pkt->flags & XNB_TX_F_CSUM_BLANK)
-		ol |= RTE_MBUF_F_RX_L4_CKSUM_NONE;
-	else if (pkt->flags & XNB_TX_F_DATA_VALIDATED)
-		ol |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
-	if (pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE) {
-		ol |= RTE_MBUF_F_RX_LRO;
-		head->tso_segsz = pkt->gso_size;
-	}
-	if (pkt->flags & XNB_TX_F_HASH) {
-		ol |= RTE_MBUF_F_RX_RSS_HASH;
-		head->hash.rss = pkt->hash;
-	}
-	head->ol_flags = ol;
+	eth_xen_rx_mark(rxq, head, pkt, nseg);
 	*cookie = head;
 	return nseg;
+}
+
+static int
+eth_xen_rx_prepare(void *arg, const struct xnb_tx_pkt *pkt,
+		   struct xnb_seg *segs, unsigned int max_segs, void **cookie)
+{
+	struct eth_xen_rxq *rxq = arg;
+	struct rte_mbuf *head;
+
+	/* The common frame: one mbuf (the cache holds freshly reset ones). */
+	if (unlikely(pkt->len > rxq->buf_size || rxq->nb_cache == 0))
+		return eth_xen_rx_prepare_chain(rxq, pkt, segs, max_segs,
+						cookie);
+	head = rxq->cache[--rxq->nb_cache];
+	head->data_len = pkt->len;
+	segs[0].addr = rte_pktmbuf_mtod(head, void *);
+	segs[0].len = pkt->len;
+	eth_xen_rx_mark(rxq, head, pkt, 1);
+	*cookie = head;
+	return 1;
 }
 
 static void
@@ -110,9 +158,82 @@ eth_xen_rx_discard(void *arg __rte_unused, void *cookie)
 	rte_pktmbuf_free(cookie);
 }
 
+/* Take n mbufs from the queue's cache (refilled as needed). */
+static int
+eth_xen_rx_take(struct eth_xen_rxq *rxq, struct rte_mbuf **m, unsigned int n)
+{
+	if (unlikely(rxq->nb_cache < n) && eth_xen_rx_refill(rxq, n) < 0) {
+		rxq->internals->dev->data->rx_mbuf_alloc_failed++;
+		return -ENOBUFS;
+	}
+	rxq->nb_cache -= n;
+	memcpy(m, &rxq->cache[rxq->nb_cache], n * sizeof(*m));
+	return 0;
+}
+
+static int
+eth_xen_rx_prepare_zc(void *arg, const struct xnb_tx_pkt *pkt,
+		      struct xnb_tx_zc_frame *zf, struct xnb_seg *segs,
+		      unsigned int max_segs, void **cookie)
+{
+	struct eth_xen_rxq *rxq = arg;
+	struct rte_mbuf *mb[XNB_TX_MAX_SEGS + XNB_TX_LEGACY_SLOTS];
+	rte_iova_t iova[XNB_TX_LEGACY_SLOTS];
+	unsigned int nseg = 0, ncopy = 0, k = 0, i;
+	uint32_t run = 0, len;
+
+	/* This queue segments GSO frames by copying them: copy them in
+	 * the first place (libxnb does when every queue of the port does). */
+	if (rxq->sw_gso && pkt->gso_type != XEN_NETIF_GSO_TYPE_NONE)
+		return -ENOTSUP;
+	eth_xen_zc_iova(zf, iova);
+	/* Count: each run of copied fragments in whole mbufs, each mapped
+	 * fragment one mbuf. */
+	for (i = 0; i <= zf->nr_frags; i++) {
+		if (i < zf->nr_frags && zf->frags[i].page == NULL) {
+			run += zf->frags[i].len;
+			continue;
+		}
+		ncopy += (run + rxq->buf_size - 1) / rxq->buf_size;
+		run = 0;
+		if (i < zf->nr_frags)
+			nseg++;
+	}
+	nseg += ncopy;
+	if (unlikely(ncopy > max_segs || nseg > RTE_DIM(mb)))
+		return -ENOTSUP;
+	if (eth_xen_rx_take(rxq, mb, nseg) < 0)
+		return -ENOBUFS;
+
+	eth_xen_zc_frame_init(zf);
+	for (i = 0, ncopy = 0; i <= zf->nr_frags; i++) {
+		if (i < zf->nr_frags && zf->frags[i].page == NULL) {
+			run += zf->frags[i].len;
+			continue;
+		}
+		while (run > 0) {
+			len = RTE_MIN(run, (uint32_t)rxq->buf_size);
+			mb[k]->data_len = len;
+			segs[ncopy].addr = rte_pktmbuf_mtod(mb[k], void *);
+			segs[ncopy].len = len;
+			ncopy++;
+			run -= len;
+			k++;
+		}
+		if (i < zf->nr_frags)
+			eth_xen_zc_attach(zf, i, mb[k++], iova[i]);
+	}
+	for (i = 1; i < nseg; i++)
+		mb[i - 1]->next = mb[i];
+	eth_xen_rx_mark(rxq, mb[0], pkt, nseg);
+	*cookie = mb[0];
+	return ncopy;
+}
+
 static const struct xnb_tx_ops eth_xen_guest_tx_ops = {
 	.prepare = eth_xen_rx_prepare,
 	.discard = eth_xen_rx_discard,
+	.prepare_zc = eth_xen_rx_prepare_zc,
 };
 
 /* Offset of the L4 checksum field, 0 when not TCP/UDP. */
@@ -145,6 +266,62 @@ eth_xen_rx_sw_cksum(struct rte_mbuf *m, uint32_t csum_off)
 		*field = rte_ipv6_udptcp_cksum_mbuf(m, l3, l4_off);
 }
 
+/*
+ * rte_net_get_ptype() (L2-L4) in line for the common frames, with the
+ * headers in the first segment: an EtherType it does not parse (plain
+ * L2_ETHER), or untagged IPv4 without options, not a fragment, carrying
+ * TCP or UDP. Returns the same packet type and lengths (l3_len 0 where
+ * it leaves it unset), or 0 for any other frame: then ask
+ * rte_net_get_ptype().
+ */
+static inline uint32_t
+eth_xen_ptype_fast(const struct rte_mbuf *m, struct rte_net_hdr_lens *hl)
+{
+	const struct rte_ether_hdr *eh;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+
+	if (unlikely(m->data_len < sizeof(*eh)))
+		return 0;
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	switch (eh->ether_type) {
+	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
+		break;
+	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
+	case RTE_BE16(RTE_ETHER_TYPE_VLAN):
+	case RTE_BE16(RTE_ETHER_TYPE_QINQ):
+	case RTE_BE16(RTE_ETHER_TYPE_MPLS):
+	case RTE_BE16(RTE_ETHER_TYPE_MPLSM):
+		return 0;
+	default:
+		hl->l2_len = sizeof(*eh);
+		hl->l3_len = 0;
+		hl->l4_len = 0;
+		return RTE_PTYPE_L2_ETHER;
+	}
+	if (unlikely(m->data_len < sizeof(*eh) + sizeof(*ip) + sizeof(*th)))
+		return 0;
+	ip = (const struct rte_ipv4_hdr *)(eh + 1);
+	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK |
+					    RTE_IPV4_HDR_MF_FLAG)) != 0)
+		return 0;
+	hl->l2_len = sizeof(*eh);
+	hl->l3_len = sizeof(*ip);
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		hl->l4_len = sizeof(struct rte_udp_hdr);
+		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 |
+		       RTE_PTYPE_L4_UDP;
+	}
+	if (ip->next_proto_id == IPPROTO_TCP) {
+		th = (const struct rte_tcp_hdr *)(ip + 1);
+		hl->l4_len = (th->data_off & 0xf0) >> 2;
+		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 |
+		       RTE_PTYPE_L4_TCP;
+	}
+	return 0;
+}
+
 /* Now that the frame is in: packet type, header lengths, offload flags. */
 static void
 eth_xen_rx_finish(struct eth_xen_rxq *rxq, struct rte_mbuf *m)
@@ -155,8 +332,14 @@ eth_xen_rx_finish(struct eth_xen_rxq *rxq, struct rte_mbuf *m)
 	uint32_t ptype, csum_off, hdrs;
 	bool ip4, ip6;
 
-	ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_L2_MASK |
-				  RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK);
+	ptype = eth_xen_ptype_fast(m, &hl);
+	if (unlikely(ptype == 0)) {
+		/* It leaves the lengths of layers it does not find unset. */
+		memset(&hl, 0, sizeof(hl));
+		ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_L2_MASK |
+					  RTE_PTYPE_L3_MASK |
+					  RTE_PTYPE_L4_MASK);
+	}
 	m->packet_type = ptype;
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;
@@ -219,15 +402,21 @@ eth_xen_rx_queue(struct eth_xen_rxq *rxq, struct xnb_queue *q,
 {
 	struct xnb_txq *gtx = xnb_queue_txq(q);
 	uint16_t total = 0, want, got, i;
+	uint64_t lro;
 
 	while (total < nb_pkts) {
 		want = RTE_MIN(nb_pkts - total, XNB_TX_BURST_MAX);
 		got = xnb_txq_recv(gtx, &eth_xen_guest_tx_ops, rxq,
 				   (void **)&pkts[total], want);
-		for (i = 0; i < got; i++)
+		lro = 0;
+		for (i = 0; i < got; i++) {
 			eth_xen_rx_finish(rxq, pkts[total + i]);
-		total += rxq->sw_gso ? eth_xen_rx_sw_gso(rxq, &pkts[total], got,
-							 nb_pkts - total) : got;
+			lro |= pkts[total + i]->ol_flags;
+		}
+		/* Only GSO frames (RX_LRO) need the software segmenter. */
+		total += rxq->sw_gso && (lro & RTE_MBUF_F_RX_LRO) ?
+			 eth_xen_rx_sw_gso(rxq, &pkts[total], got,
+					   nb_pkts - total) : got;
 		if (got < want || rxq->pend_n != 0)
 			break;
 	}

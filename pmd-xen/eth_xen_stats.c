@@ -48,6 +48,25 @@ static const struct eth_xen_pmd_stat eth_xen_txq_stats[] = {
 	  offsetof(struct eth_xen_txq, link_down_base) },
 };
 
+/* Zero-copy guest Tx per netif queue; the in-flight gauges are not reset. */
+static const struct {
+	const char *fmt;
+	size_t offset;
+	bool gauge;
+} eth_xen_zc_stats[] = {
+	{ "rx_q%u_zc_frames", offsetof(struct xnb_tx_zc_stats, frames), false },
+	{ "rx_q%u_zc_fallback_bound",
+	  offsetof(struct xnb_tx_zc_stats, fallback_bound), false },
+	{ "rx_q%u_zc_fallback_copy",
+	  offsetof(struct xnb_tx_zc_stats, fallback_caller), false },
+	{ "rx_q%u_zc_map_fail", offsetof(struct xnb_tx_zc_stats, map_fail),
+	  false },
+	{ "rx_q%u_zc_inflight", offsetof(struct xnb_tx_zc_stats, inflight),
+	  true },
+	{ "rx_q%u_zc_inflight_peak",
+	  offsetof(struct xnb_tx_zc_stats, inflight_peak), true },
+};
+
 static const struct {
 	const char *name;
 	size_t offset;
@@ -151,8 +170,11 @@ eth_xen_stats_reset(struct rte_eth_dev *dev)
 
 	if (in->vif == NULL)
 		return -EIO;
-	for (qid = 0; qid < in->max_queues; qid++)
+	for (qid = 0; qid < in->max_queues; qid++) {
 		xnb_queue_stats_reset(xnb_vif_queue(in->vif, qid));
+		in->zc_base[qid] = *xnb_txq_zc_stats(
+			xnb_queue_txq(xnb_vif_queue(in->vif, qid)));
+	}
 	eth_xen_pmd_stats_reset(dev);
 	eth_xen_ctrl_lock();
 	in->ctrl_base = *xnb_ctrl_stats(xnb_vif_ctrl(in->vif));
@@ -172,7 +194,8 @@ eth_xen_xstats_count(const struct rte_eth_dev *dev)
 	const struct eth_xen_internals *in = dev->data->dev_private;
 
 	return in->max_queues * (xnb_queue_nb_stats +
-				 RTE_DIM(eth_xen_guest_rx_stats)) +
+				 RTE_DIM(eth_xen_guest_rx_stats) +
+				 RTE_DIM(eth_xen_zc_stats)) +
 	       dev->data->nb_rx_queues * RTE_DIM(eth_xen_rxq_stats) +
 	       dev->data->nb_tx_queues * RTE_DIM(eth_xen_txq_stats) +
 	       RTE_DIM(eth_xen_ctrl_stats);
@@ -206,6 +229,9 @@ eth_xen_xstats_get_names(struct rte_eth_dev *dev,
 		for (i = 0; i < RTE_DIM(eth_xen_guest_rx_stats); i++)
 			snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE,
 				 eth_xen_guest_rx_stats[i].fmt, qid);
+		for (i = 0; i < RTE_DIM(eth_xen_zc_stats); i++)
+			snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE,
+				 eth_xen_zc_stats[i].fmt, qid);
 	}
 	for (qid = 0; qid < dev->data->nb_rx_queues; qid++)
 		for (i = 0; i < RTE_DIM(eth_xen_rxq_stats); i++)
@@ -227,6 +253,7 @@ eth_xen_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
 {
 	struct eth_xen_internals *in = dev->data->dev_private;
 	unsigned int n = eth_xen_xstats_count(dev);
+	const struct xnb_tx_zc_stats *zs;
 	struct xnb_ctrl_stats cs;
 	struct xnb_queue_stats s;
 	unsigned int i, k = 0;
@@ -248,6 +275,16 @@ eth_xen_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
 			xstats[k].id = k;
 			xstats[k].value = eth_xen_pmd_stat_read(
 				&in->guest_rx[qid], &eth_xen_guest_rx_stats[i]);
+		}
+		zs = xnb_txq_zc_stats(xnb_queue_txq(xnb_vif_queue(in->vif,
+								  qid)));
+		for (i = 0; i < RTE_DIM(eth_xen_zc_stats); i++, k++) {
+			xstats[k].id = k;
+			xstats[k].value = __atomic_load_n(&U64_AT(zs,
+				eth_xen_zc_stats[i].offset), __ATOMIC_RELAXED);
+			if (!eth_xen_zc_stats[i].gauge)
+				xstats[k].value -= U64_AT(&in->zc_base[qid],
+					eth_xen_zc_stats[i].offset);
 		}
 	}
 	for (qid = 0; qid < dev->data->nb_rx_queues; qid++) {

@@ -7,7 +7,9 @@
  * guest must have negotiated it, else libxnb drops and counts);
  * RTE_MBUF_F_TX_{TCP,UDP}_CKSUM become NETRXF_csum_blank when the guest
  * accepts blank checksums for that IP version, else are computed here;
- * RTE_MBUF_F_TX_IP_CKSUM is computed here.
+ * RTE_MBUF_F_TX_IP_CKSUM is computed here. A guest with a control ring that
+ * enabled Toeplitz hashing gets each frame's hash (computed here from the
+ * headers in the first segment) as a hash extra.
  */
 #include <errno.h>
 
@@ -20,6 +22,7 @@
 
 #include "eth_xen.h"
 #include "eth_xen_log.h"
+#include "eth_xen_zc.h"
 #include "xnb_queue.h"
 
 
@@ -32,9 +35,10 @@ eth_xen_mbuf_writable(const struct rte_mbuf *m)
 /*
  * Turn the Tx offload requests of m into what the guest gets. Edits the
  * headers in place (checksums, TSO lengths); every edit gives the same
- * result when a backlogged frame is described again.
+ * result when a backlogged frame is described again. Kept out of line so
+ * describe stays a small leaf for plain frames.
  */
-static int
+static __rte_noinline int
 eth_xen_tx_offload(struct eth_xen_guest_rx *grx, struct rte_mbuf *m,
 		   struct xnb_rx_pkt *pkt)
 {
@@ -118,13 +122,63 @@ eth_xen_tx_offload(struct eth_xen_guest_rx *grx, struct rte_mbuf *m,
 	return 0;
 }
 
+/* The Toeplitz hash the guest configured, from the headers in the first
+ * segment (none when hashing is off or no enabled type matches). */
+static __rte_noinline void
+eth_xen_tx_hash(const struct eth_xen_guest_rx *grx, const struct rte_mbuf *m,
+		struct xnb_rx_pkt *pkt)
+{
+	uint32_t hash;
+	uint8_t type;
+
+	if (xnb_ctrl_hash(grx->ctrl, rte_pktmbuf_mtod(m, const void *),
+			  m->data_len, &hash, &type) < 0)
+		return;
+	pkt->flags |= XNB_RX_F_HASH;
+	pkt->hash = hash;
+	pkt->hash_type = type;
+}
+
+/*
+ * The segments of a chained or external-buffer mbuf (empty ones skipped).
+ * A segment whose data is a guest page mapped for zero-copy guest Tx is
+ * described by its grant: Xen refuses to copy from a local address that is
+ * itself a foreign mapping, so the copy goes grant to grant. Out of line,
+ * as the offload and hash paths, to keep describe a small leaf.
+ */
+static __rte_noinline int
+eth_xen_tx_segs(struct rte_mbuf *m, struct xnb_rx_pkt *pkt)
+{
+	struct rte_mbuf *seg;
+	uint32_t len = 0;
+	uint16_t n = 0;
+
+	for (seg = m; seg != NULL; seg = seg->next) {
+		struct xnb_rx_seg *s = &pkt->segs[n];
+
+		if (seg->data_len == 0)
+			continue;
+		if (n == XNB_RX_MAX_SEGS)
+			return -E2BIG;
+		s->addr = rte_pktmbuf_mtod(seg, void *);
+		s->len = seg->data_len;
+		s->flags = 0;
+		if (RTE_MBUF_HAS_EXTBUF(seg) &&
+		    eth_xen_zc_grant_of(seg, &s->domid, &s->gref, &s->offset))
+			s->flags = XNB_RX_SEG_GREF;
+		len += seg->data_len;
+		n++;
+	}
+	pkt->nr_segs = n;
+	pkt->len = len;
+	return 0;
+}
+
 static int
 eth_xen_tx_describe(void *arg, void *cookie, struct xnb_rx_pkt *pkt)
 {
 	struct eth_xen_guest_rx *grx = arg;
-	struct rte_mbuf *m = cookie, *seg;
-	uint32_t len = 0;
-	uint16_t n = 0;
+	struct rte_mbuf *m = cookie;
 	int ret;
 
 	pkt->flags = 0;
@@ -136,18 +190,19 @@ eth_xen_tx_describe(void *arg, void *cookie, struct xnb_rx_pkt *pkt)
 		if (ret < 0)
 			return ret;
 	}
-	for (seg = m; seg != NULL; seg = seg->next) {
-		if (seg->data_len == 0)
-			continue;
-		if (n == XNB_RX_MAX_SEGS)
-			return -E2BIG;
-		pkt->segs[n].addr = rte_pktmbuf_mtod(seg, void *);
-		pkt->segs[n].len = seg->data_len;
-		len += seg->data_len;
-		n++;
+	if (likely(m->next == NULL && !RTE_MBUF_HAS_EXTBUF(m))) {
+		pkt->segs[0].addr = rte_pktmbuf_mtod(m, void *);
+		pkt->segs[0].len = m->data_len;
+		pkt->segs[0].flags = 0;
+		pkt->nr_segs = 1;
+		pkt->len = m->data_len;
+	} else {
+		ret = eth_xen_tx_segs(m, pkt);
+		if (ret < 0)
+			return ret;
 	}
-	pkt->nr_segs = n;
-	pkt->len = len;
+	if (unlikely(grx->ctrl != NULL))
+		eth_xen_tx_hash(grx, m, pkt);
 	return 0;
 }
 
@@ -186,6 +241,7 @@ eth_xen_guest_xmit(struct eth_xen_internals *in, uint16_t qid,
 		return -ENOTCONN;
 	rxq = xnb_queue_rxq(q);
 	grx->feat = xnb_vif_features(in->vif);
+	grx->ctrl = grx->feat->ctrl_ring ? xnb_vif_ctrl(in->vif) : NULL;
 	queued = xnb_rxq_backlog(rxq);
 	if (queued != 0 && nb_pkts != 0) {
 		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, NULL, 0);

@@ -100,6 +100,7 @@ class Ctx:
         self.simfront = os.path.join(builddir, TARGETS["simfront"])
         self.pmd_dir = os.path.dirname(os.path.join(builddir,
                                                     TARGETS["pmd"]))
+        self.xen_devargs = "".join("," + a for a in args.xen_devargs)
         self.backend_cpu = args.backend_cpu
         self.guest_cpu = args.guest_cpu
         # The guest stops on its own a little after the measurement.
@@ -206,6 +207,7 @@ def measure(ctx, args, path, shape, direction, run):
     return {
         "type": "measurement", "path": path, "shape": shape,
         "dir": direction, "run": run, "frame_len": shapes.SHAPES[shape]["len"],
+        "devargs": ctx.xen_devargs if path == "xen" else "",
         "pps": pps, "mpps": round(pps / 1e6, 4),
         "gbps": round(bps / 1e9, 4), "interval_s": round(elapsed, 3),
         "backend": backend_diag(direction, fwd, port),
@@ -284,6 +286,7 @@ def measure_callgrind(ctx, args, path, shape, direction):
     res.update({
         "type": "callgrind", "path": path, "shape": shape,
         "dir": direction, "frame_len": shapes.SHAPES[shape]["len"],
+        "devargs": ctx.xen_devargs if path == "xen" else "",
         "window_a": a, "window_b": b,
         "lcore_threads": [parts[first][1], parts[second][1]]})
     return res
@@ -336,6 +339,10 @@ def parse_args(argv):
     ap.add_argument("--cg-idle", type=float, default=3.0,
                     help="seconds of forwarding under callgrind with the "
                     "guest stopped")
+    ap.add_argument("--xen-devarg", dest="xen_devargs", action="append",
+                    default=[], metavar="KEY=VALUE",
+                    help="extra net_xen devarg (repeatable), e.g. "
+                    "copy_threshold=2048 for zero-copy guest Tx")
     ap.add_argument("--backend-cpu", type=int, default=0)
     ap.add_argument("--guest-cpu", type=int, default=1)
     ap.add_argument("--keep", action="store_true",

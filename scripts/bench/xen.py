@@ -90,8 +90,8 @@ class XenSession:
             "mac=" + MAC, "devid=0"])
         wait_until("backend directory in xenstore", self._backend_dir, 10)
         out = self.backend.command(
-            "port attach net_xen0,domid=%d,hv=sim,simdir=%s"
-            % (DOMID, self.simdir),
+            "port attach net_xen0,domid=%d,hv=sim,simdir=%s%s"
+            % (DOMID, self.simdir, ctx.xen_devargs),
             r"Port \d+ is attached|Failed to attach", timeout)
         if "Failed" in out:
             raise BenchError("net_xen probe failed:\n" + out)
@@ -101,6 +101,12 @@ class XenSession:
         if self.backend.driver(self.guest_port) != "net_xen":
             raise BenchError("port %d is not the net_xen port"
                              % self.guest_port)
+        if shapes.wants_lro(self.shape, self.direction):
+            # GSO frames cross whole only where the application enabled
+            # LRO; else the PMD segments them (net_null takes no LRO, so
+            # not testpmd's --enable-lro, which applies to every port).
+            self.backend.command("port config %d rx_offload tcp_lro on"
+                                 % self.guest_port, r"testpmd> ", timeout)
         self.backend.command("port start %d" % self.guest_port,
                              r"testpmd> ", timeout)
         self.backend.link_up(self.guest_port, timeout)

@@ -188,22 +188,19 @@ tp_start_simhv() {
 	export XNB_SIM_DIR="$TP_SIM"
 }
 
-# tp_xs XS_TOOL read|write|rm PATH [VALUE]: dom0 xenstore access.
+# tp_xs XS_TOOL read|ls|write|rm PATH [VALUE]: dom0 xenstore access on
+# the simulator of tp_start_simhv (XS_TOOL is tests/sim's xnb-test-xs).
 tp_xs() {
 	local tool=$1
 	shift
 	"$tool" "$@"
 }
 
-# tp_xs_wait XS_TOOL PATH VALUE [SECONDS]: until PATH reads VALUE.
+# tp_xs_wait XS_TOOL PATH VALUE [SECONDS]: until PATH reads VALUE (a
+# watch, not a poll).
 tp_xs_wait() {
-	local deadline=$((SECONDS + ${4:-10})) v
-	while v=$("$1" read "$2" 2>/dev/null); [ "$v" != "$3" ]; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			tp_fail "$2 is '$v', not '$3' after ${4:-10} s"
-		fi
-		sleep 0.1
-	done
+	"$1" wait "$2" "$3" "${4:-10}" ||
+		tp_fail "$2 did not read '$3' within ${4:-10} s"
 }
 
 # tp_json_check FILE "KEY OP VALUE"...: conditions on the last JSON line of

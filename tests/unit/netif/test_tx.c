@@ -257,6 +257,58 @@ test_single_slot(void)
 	env_teardown();
 }
 
+/*
+ * One-slot frames (the datapath's common case) follow the chain's rules
+ * in the same order: a runt that also crosses the page is dropped, not
+ * fatal; a slot ending at the page end is fine; both checksum flags pass;
+ * a failed copy between good frames keeps the others, in order.
+ */
+static void
+test_one_slot_rules(void)
+{
+	const struct xnb_tx_stats *st;
+	void *c[8];
+	struct buf *b;
+
+	env_setup(0);
+	req(E.data_gref[0], 4090, 0, 1, 10);
+	req(E.data_gref[1], XNB_PAGE_SIZE - 60,
+	    NETTXF_csum_blank | NETTXF_data_validated, 2, 60);
+	req(5000, 0, 0, 3, 60); /* not a grant: the copy fails */
+	req(E.data_gref[2], 8, NETTXF_data_validated, 4, 100);
+	push();
+	CHECK_EQ(recv(c, 8), 2);
+	b = c[0];
+	CHECK_EQ(b->len, 60);
+	CHECK_EQ(b->pkt.nr_frags, 1);
+	CHECK_EQ(b->pkt.flags, XNB_TX_F_CSUM_BLANK | XNB_TX_F_DATA_VALIDATED);
+	CHECK_EQ(b->pkt.gso_type, XEN_NETIF_GSO_TYPE_NONE);
+	CHECK_EQ(b->pkt.gso_size, 0);
+	CHECK_EQ(b->pkt.hash, 0);
+	CHECK(memcmp(b->data, page_data(1, XNB_PAGE_SIZE - 60), 60) == 0);
+	b = c[1];
+	CHECK_EQ(b->len, 100);
+	CHECK_EQ(b->pkt.flags, XNB_TX_F_DATA_VALIDATED);
+	CHECK(memcmp(b->data, page_data(2, 8), 100) == 0);
+	expect_rsp(1, NETIF_RSP_ERROR);
+	expect_rsp(2, NETIF_RSP_OKAY);
+	expect_rsp(3, NETIF_RSP_ERROR);
+	expect_rsp(4, NETIF_RSP_OKAY);
+	expect_no_rsp();
+	st = xnb_txq_stats(E.txq);
+	CHECK_EQ(st->packets, 2);
+	CHECK_EQ(st->bytes, 160);
+	CHECK_EQ(st->drop_runt, 1);
+	CHECK_EQ(st->drop_grant, 1);
+	CHECK_EQ(st->gcopy_calls, 1);
+	CHECK_EQ(st->gcopy_ops, 3);
+	CHECK_EQ(E.discarded, 1);
+	CHECK_EQ(E.fatal_calls, 0);
+	CHECK(!xnb_txq_failed(E.txq));
+	free_all(c, 2);
+	env_teardown();
+}
+
 static void
 test_multi_slot_multi_seg(void)
 {
@@ -883,6 +935,7 @@ int
 main(void)
 {
 	RUN(test_single_slot);
+	RUN(test_one_slot_rules);
 	RUN(test_multi_slot_multi_seg);
 	RUN(test_burst_one_copy_call);
 	RUN(test_gso_and_hash_extras);
