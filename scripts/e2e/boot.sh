@@ -6,9 +6,13 @@
 # script are dropped into the 9p-shared rootfs; after it, everything dom0 put
 # in its out/ dir (results, logs, xenstore dumps, stats) plus the serial log
 # are in the artifacts dir.
-#   scripts/e2e/boot.sh [--build DIR] [--artifacts DIR] [--timeout SECS] GROUP
+#   scripts/e2e/boot.sh [--build DIR] [--perf-build DIR] [--artifacts DIR]
+#                       [--timeout SECS] GROUP
 #   scripts/e2e/boot.sh [--build DIR] shell      (interactive dom0 shell)
 # --build      the project's meson build dir (default: $XNB_BUILD_DIR or build)
+# --perf-build a build of xennetd without sanitizers, dropped in beside the
+#              one of --build (bin/rel/): the groups measure throughput with
+#              it (a sanitizer build under TCG measures ASan, not the backend)
 # --artifacts  default: BUILD/e2e-artifacts/GROUP
 # --timeout    limit for the group inside dom0 (default 600); QEMU gets 240 s
 #              more for boot and shutdown
@@ -21,11 +25,13 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 build=${XNB_BUILD_DIR:-$XNB_TOP/build}
+perf_build=
 artifacts=
 limit=600
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--build) build=$2 ;;
+	--perf-build) perf_build=$2 ;;
 	--artifacts) artifacts=$2 ;;
 	--timeout) limit=$2 ;;
 	*) e2e_die "unknown option $1" ;;
@@ -49,12 +55,21 @@ command -v qemu-system-x86_64 >/dev/null || e2e_skip "qemu-system-x86_64 not ins
 # What the group needs from the build ("# e2e-needs: pmd xennetd").
 pmd_so=$(find "$build" -name librte_net_xen.so -type f 2>/dev/null | head -1)
 xennetd_bin=$(find "$build" -path '*/app/*' -name xennetd -type f -perm -u+x 2>/dev/null | head -1)
+xennetctl_bin=$(find "$build" -path '*/app/*' -name xennetctl -type f -perm -u+x 2>/dev/null | head -1)
+rel_bins=
+if [ -n "$perf_build" ]; then
+	perf_build=$(cd "$perf_build" 2>/dev/null && pwd -P) ||
+		e2e_die "no perf build dir $perf_build"
+	rel_bins=$(find "$perf_build" -path '*/app/*' -type f -perm -u+x \
+		\( -name xennetd -o -name xennetctl \) 2>/dev/null)
+fi
 needs=
 [ "$group" = shell ] || needs=$(sed -n 's/^# e2e-needs: //p' "$group_file")
 for need in $needs; do
 	case "$need" in
 	pmd) [ -n "$pmd_so" ] || e2e_skip "group $group needs the net_xen PMD: librte_net_xen.so is not built in $build" ;;
-	xennetd) [ -n "$xennetd_bin" ] || e2e_skip "group $group needs xennetd: not built in $build" ;;
+	xennetd) [ -n "$xennetd_bin" ] && [ -n "$xennetctl_bin" ] ||
+		e2e_skip "group $group needs xennetd and xennetctl: not built in $build" ;;
 	nothing) ;;
 	*) e2e_die "group $group: unknown need '$need'" ;;
 	esac
@@ -65,13 +80,20 @@ e2e_lock
 # Stage the harness and the project's binaries into the dom0 root.
 dom0_dir=$E2E_ROOTFS$E2E_DOM0_DIR
 rm -rf "$dom0_dir"
-mkdir -p "$dom0_dir/bin" "$dom0_dir/out"
+mkdir -p "$dom0_dir/bin/rel" "$dom0_dir/out"
 cp -a "$XNB_E2E_SCRIPTS"/dom0/. "$dom0_dir/"
 install -m 0755 "$XNB_TOP/scripts/vif-xennetd" "$E2E_ROOTFS/etc/xen/scripts/vif-xennetd"
-for bin in $pmd_so $xennetd_bin; do
-	cp "$bin" "$dom0_dir/bin/"
-	missing=$(chroot "$E2E_ROOTFS" ldd "$E2E_DOM0_DIR/bin/$(basename "$bin")" | grep 'not found' || true)
-	[ -z "$missing" ] || e2e_die "$(basename "$bin") needs libraries the dom0 rootfs lacks: $missing"
+stage()
+{
+	cp "$1" "$dom0_dir/bin/$2"
+	missing=$(chroot "$E2E_ROOTFS" ldd "$E2E_DOM0_DIR/bin/$2$(basename "$1")" | grep 'not found' || true)
+	[ -z "$missing" ] || e2e_die "$(basename "$1") needs libraries the dom0 rootfs lacks: $missing"
+}
+for bin in $pmd_so $xennetd_bin $xennetctl_bin; do
+	stage "$bin" ""
+done
+for bin in $rel_bins; do
+	stage "$bin" rel/
 done
 
 rm -rf "$artifacts"

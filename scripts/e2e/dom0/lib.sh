@@ -8,6 +8,11 @@ out=$here/out
 run=/run/xnb-e2e
 images=/var/lib/xnb-e2e
 pmd=$here/bin/librte_net_xen.so
+# The daemon and its CLI as built; bin/rel/ holds a build without
+# sanitizers when the host made one (boot.sh --perf-build).
+xennetd_bin=$here/bin/xennetd
+xennetctl_bin=$here/bin/xennetctl
+xennetd_rel=$here/bin/rel/xennetd
 mkdir -p "$out" "$run"
 # A write to a dead testpmd's FIFO must fail, not kill the group.
 trap '' PIPE
@@ -215,10 +220,12 @@ iperf_udp64()
 		END { print (got == "" ? "-" : int(got / 5)) }' "$log"
 }
 
-# ping_rtt LOG: "min/avg/max" ms from a ping log, or empty.
+# ping_rtt LOG: "min/avg/max" ms from a ping log (iputils or busybox), or
+# empty.
 ping_rtt()
 {
-	sed -n 's|^rtt min/avg/max/mdev = \([0-9.]*/[0-9.]*/[0-9.]*\)/.*|\1|p' "$1"
+	sed -n -e 's|^rtt min/avg/max/mdev = \([0-9.]*/[0-9.]*/[0-9.]*\)/.*|\1|p' \
+		-e 's|^round-trip min/avg/max = \([0-9.]*/[0-9.]*/[0-9.]*\) ms.*|\1|p' "$1"
 }
 
 # xs_trace FILE: log every change under any vif dir (backend and frontend)
@@ -233,4 +240,284 @@ xs_trace()
 		*/vif/*) echo "[$(up)] $path" ;;
 		esac
 	done >"$1" 2>&1 &
+}
+
+# --- commands in a guest, over its console ---------------------------------
+# guest_run NAME LIMIT COMMAND...: run COMMAND in guest NAME (guest-init's
+# console loop), wait up to LIMIT s, print its output; its exit status, 124
+# on time-out, 125 when the console cannot be reached. May run in the
+# background (the id is unique per process).
+guest_run_seq=0
+guest_run()
+{
+	local name=$1 limit=$2 id tty domid rc
+	shift 2
+	guest_run_seq=$((guest_run_seq + 1))
+	id=${BASHPID}_$guest_run_seq
+	domid=$(xl domid "$name" 2>/dev/null) || return 125
+	tty=$(xenstore-read "/local/domain/$domid/console/tty" 2>/dev/null) ||
+		return 125
+	printf 'XNB %s %s\n' "$id" "$*" >"$tty" 2>/dev/null || return 125
+	wait_until "$limit" guest_says "$name" "done $id rc=" || return 124
+	tr -d '\r' <"$(console_log "$name")" | sed -n "s/^GUEST: out $id //p"
+	rc=$(guest_line "$name" "done $id rc=" | sed 's/.*rc=\([0-9]*\).*/\1/')
+	return "${rc:-1}"
+}
+
+# snmp_errors: guest command printing the checksum and header error
+# counters of /proc/net/snmp as "Proto.Field=value" words.
+snmp_errors='awk '"'"'NR % 2 == 1 { split($0, h) } NR % 2 == 0 { for (i = 2; i <= NF; i++) if (h[i] ~ /CsumErrors|HdrErrors|InErrs|InErrors/) printf "%s%s=%s ", h[1], h[i], $i } END { print "" }'"'"' /proc/net/snmp'
+
+# --- xennetd, the project's daemon, as dom0's backend ----------------------
+# xennetd_conf [MAX_QUEUES [ADAPTIVE [TSO]]]: the daemon's config in $run (a
+# net_tap port "uplink0" = dom0's interface xtap0; control socket in $run).
+# Rewritten while the daemon runs, then xnctl reload: [poll] applies at
+# once.
+xnd_sock=$run/xennetd.sock
+xennetd_conf()
+{
+	cat >"$run/xennetd.conf" <<-EOF2
+		[daemon]
+		hv = xen
+		socket = $xnd_sock
+		log_level = info
+		mbufs = 8192
+		[vif]
+		max_queues = ${1:-2}
+		[switch]
+		tso = ${3:-auto}
+		[poll]
+		adaptive = ${2:-yes}
+		[port uplink0]
+		devargs = net_tap0,iface=xtap0
+	EOF2
+}
+
+# xennetd_start LOG [BIN]: start the daemon (EAL: no hugepages, lcore 0
+# control, lcore 1 switching), wait for its control socket, give xtap0
+# dom0's 10.0.1.1/24. DPDK alone takes ~10 s to start under TCG: start it
+# before the guests.
+xennetd_start()
+{
+	local log=$1 bin=${2:-$xennetd_bin}
+	[ -f "$run/xennetd.conf" ] || xennetd_conf
+	ASAN_OPTIONS=detect_leaks=1:log_path=$out/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$out/ubsan \
+		"$bin" -l 0,1 --no-huge -m 128 --no-pci --no-telemetry \
+		--iova-mode=va --log-level='pmd.net.xen*:info' -- \
+		--config "$run/xennetd.conf" > >(stamp >>"$log") 2>&1 &
+	xennetd_pid=$!
+	mark "xennetd pid $xennetd_pid ($bin)"
+	wait_until 120 eval 'xnctl list >/dev/null 2>&1 || ! xennetd_alive' &&
+		xennetd_alive && wait_until 30 test -e /sys/class/net/xtap0 || return 1
+	ip addr add 10.0.1.1/24 dev xtap0
+	ip link set xtap0 up
+}
+
+xennetd_alive()
+{
+	[ -n "${xennetd_pid:-}" ] && kill -0 "$xennetd_pid" 2>/dev/null
+}
+
+xnctl()
+{
+	timeout 30 "$xennetctl_bin" --socket "$xnd_sock" "$@"
+}
+
+# xennetd_stop [SIGNAL]: stop it (default SIGTERM, 30 s before SIGKILL);
+# returns its exit status.
+xennetd_stop()
+{
+	local rc
+	[ -n "${xennetd_pid:-}" ] || return 0
+	kill "-${1:-TERM}" "$xennetd_pid" 2>/dev/null
+	wait_until 30 eval '! xennetd_alive' || kill -9 "$xennetd_pid"
+	wait "$xennetd_pid"
+	rc=$?
+	mark "xennetd exited rc=$rc"
+	xennetd_pid=
+	return "$rc"
+}
+
+# xennetd_fds / xennetd_maps: open fds and gntdev mappings of the daemon.
+xennetd_fds()
+{
+	ls "/proc/$xennetd_pid/fd" 2>/dev/null | wc -l
+}
+
+xennetd_maps()
+{
+	grep -c gntdev "/proc/$xennetd_pid/maps" 2>/dev/null
+}
+
+# vif_qstat VIF QUEUE XSTAT: one per-queue counter of `xennetctl stats VIF`
+# (0 when absent: the table leaves zeros out).
+vif_qstat()
+{
+	xnctl stats "$1" | awk -v q="$2" -v k="$3" '
+		/^queue / { cur = $2; sub(/:/, "", cur) }
+		cur == q && $1 == k { v = $2 }
+		END { print v + 0 }'
+}
+
+# create_guest NAME VCPUS IP PEER MAC [EXTRA ARGS]: xl create with a vif
+# served by xennetd; waits for the guest's "ready". Prints the domid.
+create_guest()
+{
+	local name=$1 vcpus=$2 ip=$3 peer=$4 mac=$5 cfg rc
+	cfg=$(guest_cfg "$name" "$vcpus" "xnb.ip=$ip xnb.peer=$peer ${6:-}" \
+		"mac=$mac,script=vif-xennetd")
+	timeout 180 xl create "$cfg" >"$out/$name-create.txt" 2>&1
+	rc=$?
+	mark "xl create $name rc=$rc"
+	[ "$rc" = 0 ] && wait_until 150 guest_says "$name" ready &&
+		xl domid "$name"
+}
+
+# --- scenarios 1 and 2, for any backend -------------------------------------
+# measure TAG NAME IP CREATE_RC: ping both ways and iperf3 against guest
+# NAME (created with xl create status CREATE_RC); sets TAG_tcp_tx TAG_tcp_rx
+# TAG_udp_tx TAG_udp_rx TAG_rtt (tx: dom0 -> guest).
+measure()
+{
+	local tag=$1 name=$2 ip=$3 gping i rtt
+	if [ "$4" != 0 ]; then
+		result FAIL "$tag-ping" "xl create $name rc=$4: $(grep -m1 'error' "$out/$tag-create.txt")"
+		return 1
+	fi
+	if ! wait_until 120 guest_says "$name" ready; then
+		result FAIL "$tag-ping" "guest $name not ready: $(guest_line "$name" '' | tail -1)"
+		return 1
+	fi
+	wait_until 90 guest_says "$name" "ping "
+	gping=$(guest_line "$name" "ping ")
+	for i in 1 2 3; do
+		ping -c 5 -W 2 "$ip" >"$out/$tag-ping.txt" 2>&1
+		grep -q ' 0% packet loss' "$out/$tag-ping.txt" && break
+	done
+	rtt=$(ping_rtt "$out/$tag-ping.txt")
+	if [ -n "$rtt" ] && grep -q ' 0% packet loss' "$out/$tag-ping.txt" &&
+			[[ "$gping" == *" OK "* ]]; then
+		result PASS "$tag-ping" "dom0->guest rtt min/avg/max $rtt ms; guest->dom0 ${gping#GUEST: ping }"
+	else
+		result FAIL "$tag-ping" "dom0->guest: $(grep -h 'packet loss' "$out/$tag-ping.txt"); guest: $gping"
+		return 1
+	fi
+	printf -v "${tag}_rtt" %s "$rtt"
+	printf -v "${tag}_tcp_tx" %s "$(iperf_tcp "$ip" "$out/$tag-iperf-tcp-to-guest.txt")"
+	printf -v "${tag}_tcp_rx" %s "$(iperf_tcp "$ip" "$out/$tag-iperf-tcp-from-guest.txt" -R)"
+	printf -v "${tag}_udp_tx" %s "$(iperf_udp64 "$ip" "$out/$tag-iperf-udp64-to-guest.txt")"
+	printf -v "${tag}_udp_rx" %s "$(iperf_udp64 "$ip" "$out/$tag-iperf-udp64-from-guest.txt" -R)"
+	local -n tt=${tag}_tcp_tx tr=${tag}_tcp_rx ut=${tag}_udp_tx ur=${tag}_udp_rx
+	local line="TCP dom0->guest $tt Mbit/s, guest->dom0 $tr Mbit/s; UDP 64 B dom0->guest $ut pps, guest->dom0 $ur pps"
+	if [ "$tt" != - ] && [ "$tr" != - ] && [ "$ut" != - ] && [ "$ur" != - ]; then
+		result PASS "$tag-iperf" "$line"
+	else
+		result FAIL "$tag-iperf" "$line (see $tag-iperf-*.txt)"
+	fi
+}
+
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else print "-" }'
+}
+
+# compare TAG...: the table of the measurements of each TAG (summary.txt)
+# and, for each but the last, the ratios to the last (netback).
+compare()
+{
+	local b r tt tr ut ur ref=${!#} ratios=
+	{
+		printf '%-8s %-22s %12s %12s %12s %12s\n' backend "ping rtt (ms)" \
+			"TCP tx Mb/s" "TCP rx Mb/s" "UDP64 tx pps" "UDP64 rx pps"
+		for b in "$@"; do
+			r=${b}_rtt tt=${b}_tcp_tx tr=${b}_tcp_rx ut=${b}_udp_tx ur=${b}_udp_rx
+			printf '%-8s %-22s %12s %12s %12s %12s\n' "$b" "${!r:--}" "${!tt:--}" \
+				"${!tr:--}" "${!ut:--}" "${!ur:--}"
+		done
+		echo "(tx: dom0 -> guest, rx: guest -> dom0)"
+	} | tee "$out/summary.txt"
+	for b in "${@:1:$#-1}"; do
+		tt=${b}_tcp_tx tr=${b}_tcp_rx ut=${b}_udp_tx ur=${b}_udp_rx
+		r=${ref}_tcp_tx
+		[ -n "${!tt:-}" ] && [ -n "${!r:-}" ] || continue
+		ratios+="${ratios:+; }$b/$ref: TCP tx $(ratio "${!tt}" "${!r}")"
+		r=${ref}_tcp_rx
+		ratios+=", rx $(ratio "${!tr}" "${!r}")"
+		r=${ref}_udp_tx
+		ratios+=", UDP64 tx $(ratio "${!ut}" "${!r}")"
+		r=${ref}_udp_rx
+		ratios+=", rx $(ratio "${!ur}" "${!r}")"
+	done
+	if [ -n "$ratios" ]; then
+		result PASS compare "$ratios"
+	else
+		result SKIP compare "needs a userspace and a netback measurement"
+	fi
+}
+
+# netback_run: scenarios 1 and 2 with the kernel's xen-netback and a bridge
+# (guest nb1, 10.0.2.2), for the comparison in the same boot. Whatever serves
+# vifs from userspace must be stopped first: it would claim nb1's vif too.
+netback_run()
+{
+	local cfg create domid rc try
+	ip link add xenbr0 type bridge
+	ip addr add 10.0.2.1/24 dev xenbr0
+	ip link set xenbr0 up
+	cfg=$(guest_cfg nb1 1 "xnb.ip=10.0.2.2/24 xnb.peer=10.0.2.1" \
+		"mac=00:16:3e:00:02:02,bridge=xenbr0")
+	# Twice at most: on a loaded host libxl may kill Xen's own vif-bridge
+	# script for running too long under TCG.
+	for try in 1 2; do
+		xl create "$cfg" >"$out/netback-create.txt" 2>&1 &
+		create=$!
+		if domid=$(wait_vif_backend nb1 0); then
+			mark "nb1 is domid $domid"
+			netback_bind "$domid" 0
+		fi
+		wait "$create"
+		rc=$?
+		mark "xl create nb1 rc=$rc (try $try)"
+		[ "$rc" != 0 ] && grep -q 'because of timeout' "$out/netback-create.txt" || break
+		cp "$out/netback-create.txt" "$out/netback-create-$try.txt"
+		xl destroy nb1 2>/dev/null
+	done
+	measure netback nb1 10.0.2.2 "$rc"
+	xs_dump "$out/netback-xenstore.txt"
+	xl destroy nb1 2>/dev/null
+}
+
+# md5_to_guest NAME IP PORT FILE: send FILE from dom0 to guest NAME over TCP
+# (busybox nc); prints "dom0-md5 guest-md5".
+md5_to_guest()
+{
+	local name=$1 ip=$2 port=$3 file=$4 job sum i
+	guest_run "$name" 90 "rm -f /tmp/ff; mkfifo /tmp/ff; sleep 80 >/tmp/ff & s=\$!; nc -l -p $port </tmp/ff >/tmp/in.bin; kill \$s; md5sum /tmp/in.bin; rm -f /tmp/in.bin" \
+		>"$run/md5-$port.txt" &
+	job=$!
+	sleep 3
+	for i in 1 2 3 4 5; do
+		timeout 60 busybox nc "$ip" "$port" <"$file" && break
+		sleep 2
+	done
+	wait "$job"
+	sum=$(awk '{ print $1; exit }' "$run/md5-$port.txt")
+	echo "$(md5sum <"$file" | cut -d' ' -f1) ${sum:--}"
+}
+
+# md5_between SRC DST DST_IP PORT BYTES: guest SRC sends BYTES random bytes
+# to guest DST over TCP; prints "src-md5 dst-md5".
+md5_between()
+{
+	local src=$1 dst=$2 ip=$3 port=$4 bytes=$5 job ssum dsum
+	guest_run "$dst" 120 "rm -f /tmp/ff; mkfifo /tmp/ff; sleep 110 >/tmp/ff & s=\$!; nc -l -p $port </tmp/ff >/tmp/in.bin; kill \$s; md5sum /tmp/in.bin; rm -f /tmp/in.bin" \
+		>"$run/md5-$port.txt" &
+	job=$!
+	sleep 3
+	ssum=$(guest_run "$src" 110 "head -c $bytes /dev/urandom >/tmp/out.bin; md5sum /tmp/out.bin; for i in 1 2 3 4 5; do nc $ip $port </tmp/out.bin && break; sleep 2; done; rm -f /tmp/out.bin" |
+		awk '{ print $1; exit }')
+	wait "$job"
+	dsum=$(awk '{ print $1; exit }' "$run/md5-$port.txt")
+	echo "${ssum:--} ${dsum:--}"
 }
