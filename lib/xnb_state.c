@@ -38,6 +38,7 @@ xnb_sm_init(struct xnb_sm *sm)
 	sm->fe = XNB_XB_UNKNOWN;
 	sm->online = true;
 	sm->removed = false;
+	sm->adopt = false;
 }
 
 static bool
@@ -152,12 +153,30 @@ reprobe(struct xnb_sm *sm)
 	sm->fe = XNB_XB_UNKNOWN;
 	sm->online = true;
 	sm->removed = false;
+	sm->adopt = false;
 	return act | XNB_SM_ACT_WRITE_FEATURES |
 		goto_state(sm, XNB_XB_INITWAIT);
 }
 
-uint32_t
-xnb_sm_step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
+/* PROBE, or ADOPT a device whose "state" was left Connected. */
+static uint32_t
+probe(struct xnb_sm *sm, bool adopt)
+{
+	if (sm->be != XNB_XB_INITIALISING)
+		return 0;
+	if (!sm->online)
+		return shut(sm, XNB_XB_CLOSED);
+	if (adopt) {
+		/* InitWait in our view only: xenstore keeps Connected. */
+		sm->be = XNB_XB_INITWAIT;
+		sm->adopt = true;
+		return XNB_SM_ACT_WRITE_FEATURES;
+	}
+	return XNB_SM_ACT_WRITE_FEATURES | goto_state(sm, XNB_XB_INITWAIT);
+}
+
+static uint32_t
+step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
 {
 	if (ev == XNB_SM_EV_REPROBE)
 		return reprobe(sm);
@@ -166,12 +185,8 @@ xnb_sm_step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
 
 	switch (ev) {
 	case XNB_SM_EV_PROBE:
-		if (sm->be != XNB_XB_INITIALISING)
-			return 0;
-		if (!sm->online)
-			return shut(sm, XNB_XB_CLOSED);
-		return XNB_SM_ACT_WRITE_FEATURES |
-			goto_state(sm, XNB_XB_INITWAIT);
+	case XNB_SM_EV_ADOPT:
+		return probe(sm, ev == XNB_SM_EV_ADOPT);
 	case XNB_SM_EV_FRONTEND:
 		return on_frontend(sm, fe);
 	case XNB_SM_EV_CONNECTED:
@@ -200,4 +215,23 @@ xnb_sm_step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
 		break;
 	}
 	return 0;
+}
+
+uint32_t
+xnb_sm_step(struct xnb_sm *sm, enum xnb_sm_event ev, int fe)
+{
+	bool adopting = sm->adopt;
+	uint32_t act = step(sm, ev, fe);
+
+	if (!adopting)
+		return act;
+	/* Taking the connection over: the outcome (CONNECTED, or
+	 * CONNECT_FAILED) ends the adoption. */
+	if (act & XNB_SM_ACT_CONNECT)
+		return act | XNB_SM_ACT_ADOPT;
+	/* Anything else: the InitWait not written at ADOPT is owed now. */
+	sm->adopt = false;
+	if (sm->be == XNB_XB_INITWAIT)
+		act |= XNB_SM_ACT_WRITE_STATE;
+	return act;
 }

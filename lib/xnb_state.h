@@ -8,13 +8,25 @@
  * CONNECT is asynchronous from the machine's view: the performer reports
  * the outcome with XNB_SM_EV_CONNECTED or XNB_SM_EV_CONNECT_FAILED.
  *
- * WRITE_FEATURES ("probe the device") comes only together with WRITE_STATE
- * to InitWait: the performer re-reads the toolstack's keys of the device
- * (frontend, mac), advertises the features and writes the state, and may
- * do all of it in one xenstore transaction.
+ * WRITE_FEATURES ("probe the device") comes together with WRITE_STATE to
+ * InitWait (or, at ADOPT, alone: the state stays as found): the performer
+ * re-reads the toolstack's keys of the device (frontend, mac), advertises
+ * the features and writes the state if asked, and may do all of it in one
+ * xenstore transaction.
  *
  * Behaviour (as Linux netback, with the differences noted):
  *  - PROBE: Initialising -> InitWait, advertise features.
+ *  - ADOPT (instead of PROBE): the device's "state" reads Connected, left
+ *    so by a backend that died (SIGKILL, crash) while its frontend may
+ *    still be Connected and using the rings. Advertise the features but
+ *    leave the state as it is (be is InitWait in our view, sm.adopt set):
+ *    a frontend seeing InitWait or Closing would drop the connection, and
+ *    Linux netfront does not come back by itself. If the frontend is
+ *    Connected, CONNECT with ADOPT (resume the rings where the shared
+ *    indices say, notify the guest once), then Connected as usual; any
+ *    other frontend state, or any other event, first writes the InitWait
+ *    owed, and goes on as from InitWait. Unlike Linux, which has no way
+ *    to take a connection over.
  *  - REPROBE: the toolstack (re)created the backend directory (its "state"
  *    reads Initialising while online), e.g. network-attach after the vif
  *    was created, or detach + attach of the same device: from any state,
@@ -33,7 +45,8 @@
  *  - frontend gone (Unknown, unparsable, node removed) or Closed:
  *    disconnect, Closed. Unlike Linux, InitWait stays while online: the
  *    frontend may not exist yet, or be a Closed one left over from an
- *    earlier connection that starts again when it sees InitWait.
+ *    earlier connection that starts again (from Initialising, once its
+ *    driver is re-probed).
  *  - offline and Closed: REMOVE, once; afterwards every event but REPROBE
  *    is ignored.
  */
@@ -66,8 +79,9 @@ enum xnb_sm_event {
 	XNB_SM_EV_OFFLINE,        /* toolstack removes the device */
 	XNB_SM_EV_GUEST_GONE,     /* frontend domain died / node removed */
 	XNB_SM_EV_REPROBE,        /* toolstack (re)created the device */
+	XNB_SM_EV_ADOPT,          /* probe a device left Connected */
 };
-#define XNB_SM_NR_EVENTS 8
+#define XNB_SM_NR_EVENTS 9
 
 #define XNB_SM_ACT_LINK_DOWN (1u << 0)      /* tell the owner: link down */
 #define XNB_SM_ACT_DISCONNECT (1u << 1)     /* gate, unbind, unmap */
@@ -77,12 +91,15 @@ enum xnb_sm_event {
 #define XNB_SM_ACT_CONNECT (1u << 5)        /* read keys, map, bind */
 #define XNB_SM_ACT_LINK_UP (1u << 6)        /* tell the owner: link up */
 #define XNB_SM_ACT_REMOVE (1u << 7)         /* toolstack is done with us */
+/* With CONNECT only: the connection is a live one to take over. */
+#define XNB_SM_ACT_ADOPT (1u << 8)
 
 struct xnb_sm {
 	enum xnb_xb_state be; /* backend state (as last written) */
 	enum xnb_xb_state fe; /* frontend state (as last seen) */
 	bool online;          /* toolstack's "online" */
 	bool removed;         /* REMOVE was issued */
+	bool adopt;           /* ADOPT: "state" still reads Connected */
 };
 
 /* Initial: backend Initialising, frontend Unknown, online. */

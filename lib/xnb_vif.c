@@ -331,6 +331,49 @@ connect(struct xnb_vif *vif)
 	return 0;
 }
 
+/*
+ * An adopted connection: the guest may have responses or buffers waiting
+ * for a kick the dead backend never sent. One notify on every channel.
+ */
+static void
+notify_all(struct xnb_vif *vif)
+{
+	const struct xnb_hv_ops *ops = vif->hv->ops;
+	struct xnb_queue *q;
+	uint16_t i;
+
+	for (i = 0; i < vif->num_queues; i++) {
+		q = vif->queues[i];
+		ops->evtchn_notify(xnb_queue_evtchn(q),
+				   xnb_queue_port(q, XNB_DIR_TX));
+		if (xnb_queue_port(q, XNB_DIR_RX) !=
+		    xnb_queue_port(q, XNB_DIR_TX))
+			ops->evtchn_notify(xnb_queue_evtchn(q),
+					   xnb_queue_port(q, XNB_DIR_RX));
+	}
+	if (vif->ctrl_bound)
+		ops->evtchn_notify(vif->ec, vif->ctrl_port);
+}
+
+/* CONNECT (adopt: take over the live connection of a dead backend). */
+static void
+run_connect(struct xnb_vif *vif, bool adopt)
+{
+	int ret = connect(vif);
+
+	if (ret < 0 && adopt)
+		XNB_LOG(WARNING, "vif %u.%u: cannot take over the connection "
+			"left by an earlier backend (%s): closing it",
+			vif->domid, vif->devid, strerror(-ret));
+	vif_run(vif, xnb_sm_step(&vif->sm, ret == 0 ? XNB_SM_EV_CONNECTED :
+				 XNB_SM_EV_CONNECT_FAILED, 0));
+	if (ret == 0 && adopt && xnb_vif_connected(vif)) {
+		notify_all(vif);
+		XNB_LOG(INFO, "vif %u.%u: took over the connection left by an "
+			"earlier backend", vif->domid, vif->devid);
+	}
+}
+
 static void
 close_gates(struct xnb_vif *vif)
 {
@@ -374,20 +417,17 @@ vif_run(struct xnb_vif *vif, uint32_t act)
 	if (act & XNB_SM_ACT_DISCONNECT)
 		disconnect(vif);
 	if (act & XNB_SM_ACT_WRITE_FEATURES) {
-		/* Probing writes the state (InitWait) in its transaction. */
-		xnb_vif_dev_probe(vif);
+		/* Probing writes the state (InitWait) in its transaction;
+		 * adopting leaves it as found (Connected). */
+		xnb_vif_dev_probe(vif, act & XNB_SM_ACT_WRITE_STATE);
 		act &= ~XNB_SM_ACT_WRITE_STATE;
 	}
 	if (act & XNB_SM_ACT_READ_XDP)
 		read_xdp(vif);
 	if (act & XNB_SM_ACT_WRITE_STATE)
 		write_state(vif);
-	if (act & XNB_SM_ACT_CONNECT) {
-		enum xnb_sm_event ev = connect(vif) == 0 ?
-			XNB_SM_EV_CONNECTED : XNB_SM_EV_CONNECT_FAILED;
-
-		vif_run(vif, xnb_sm_step(&vif->sm, ev, 0));
-	}
+	if (act & XNB_SM_ACT_CONNECT)
+		run_connect(vif, act & XNB_SM_ACT_ADOPT);
 	if ((act & XNB_SM_ACT_LINK_UP) && vif->cb.link_change != NULL)
 		vif->cb.link_change(vif->cb_arg, true);
 	if (act & XNB_SM_ACT_REMOVE)
@@ -476,7 +516,11 @@ xnb_vif_create(const struct xnb_vif_conf *conf)
 		ret = -ENOMEM;
 		goto free_vif;
 	}
-	vif_run(vif, xnb_sm_step(&vif->sm, XNB_SM_EV_PROBE, 0));
+	/* A backend that died (killed, crashed) left the device Connected
+	 * and its frontend maybe still using the rings: take them over when
+	 * the frontend's state is read (the watch fires at once). */
+	vif_run(vif, xnb_sm_step(&vif->sm, xnb_vif_dev_left_connected(vif) ?
+				 XNB_SM_EV_ADOPT : XNB_SM_EV_PROBE, 0));
 	ret = xnb_vif_dev_watches(vif, true);
 	if (ret < 0)
 		goto unwatch;

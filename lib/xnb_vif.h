@@ -38,6 +38,23 @@
  * that keeps the vif across network-detach + network-attach of the same
  * device), it probes the new device and xnb_vif_removed() is false again.
  *
+ * Backend restart: a backend that died (SIGKILL, crash) leaves the device
+ * Connected; its grant maps and event-channel bindings died with it, and
+ * the guest's ports are unbound again. A vif created on such a device
+ * (backend "state" reads Connected) takes the connection over when the
+ * frontend is Connected too: it advertises the features without touching
+ * the state, reads, checks, maps and binds everything exactly as a fresh
+ * connect (the rings resume from their shared indices: guest Tx requests
+ * not yet answered are served again, a duplicate frame at worst; posted
+ * guest Rx buffers not yet answered are reused), writes Connected again
+ * and notifies the guest once on every channel. The frontend sees no
+ * state change. Control-ring hash settings and the multicast list of the
+ * dead backend are lost. If anything fails (or the frontend is not
+ * Connected), the vif goes on as a fresh one: Closing then Closed (one
+ * line logged), or InitWait. A clean stop (xnb_vif_close) instead
+ * disconnects the guest: Linux netfront then stays Closed until the
+ * guest re-probes the device (driver unbind/bind).
+ *
  * Frontend keys are hostile input: numbers are parsed strictly (decimal,
  * no sign, no trailing text, range-checked); a missing request-rx-copy,
  * multi-queue-num-queues of 0 or above the maximum, inconsistent per-queue

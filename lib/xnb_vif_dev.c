@@ -168,9 +168,10 @@ write_features(struct xnb_vif *vif, xnb_xs_txn_t t)
 	return ret;
 }
 
-/* One probe transaction; d is filled even when it fails. */
+/* One probe transaction (the state too, if asked); d is filled even
+ * when it fails. */
 static int
-probe_once(struct xnb_vif *vif, struct vif_device *d)
+probe_once(struct xnb_vif *vif, struct vif_device *d, bool state)
 {
 	const struct xnb_hv_ops *ops = vif->hv->ops;
 	char path[XNB_VIF_PATH_LEN];
@@ -184,9 +185,9 @@ probe_once(struct xnb_vif *vif, struct vif_device *d)
 	if (ret < 0)
 		return ret;
 	ret = write_features(vif, t);
-	if (ret == 0)
+	if (ret == 0 && state)
 		ret = xnb_vif_path_join(path, vif->be_path, "state");
-	if (ret == 0)
+	if (ret == 0 && state)
 		ret = xnb_xs_printf(vif->hv, t, path, "%d", vif->sm.be);
 	if (ret < 0) {
 		ops->xs_transaction_end(vif->hv, t, true);
@@ -325,14 +326,14 @@ write_fe_mtu(struct xnb_vif *vif)
 }
 
 void
-xnb_vif_dev_probe(struct xnb_vif *vif)
+xnb_vif_dev_probe(struct xnb_vif *vif, bool state)
 {
 	struct vif_device d;
 	unsigned int tries;
 	int ret;
 
 	for (tries = 1; ; tries++) {
-		ret = probe_once(vif, &d);
+		ret = probe_once(vif, &d, state);
 		if (ret != -EAGAIN || tries == XNB_VIF_TXN_RETRIES)
 			break;
 	}
@@ -344,6 +345,18 @@ xnb_vif_dev_probe(struct xnb_vif *vif)
 	set_mac(vif, d.mac_ok, d.mac);
 	if (vif->mtu != 0)
 		write_fe_mtu(vif);
+}
+
+bool
+xnb_vif_dev_left_connected(struct xnb_vif *vif)
+{
+	char path[XNB_VIF_PATH_LEN];
+	uint32_t st;
+
+	return xnb_vif_path_join(path, vif->be_path, "state") == 0 &&
+		xnb_xs_read_uint(vif->hv, path, XNB_XB_NR_STATES - 1,
+				 &st) == 0 &&
+		st == XNB_XB_CONNECTED;
 }
 
 void

@@ -70,11 +70,15 @@ int xnb_vif_dev_init(struct xnb_vif *vif, const char *backend_path);
 
 /*
  * Probe (sm.be is InitWait): read "frontend" and "mac", advertise the
- * features and the MTU and write the state in one transaction (retried
- * while the toolstack rewrites the device), then move the frontend
- * watches to the frontend read and tell the owner about a new MAC.
+ * features and the MTU and write the state (if state) in one transaction
+ * (retried while the toolstack rewrites the device), then move the
+ * frontend watches to the frontend read and tell the owner about a new
+ * MAC.
  */
-void xnb_vif_dev_probe(struct xnb_vif *vif);
+void xnb_vif_dev_probe(struct xnb_vif *vif, bool state);
+
+/* The backend "state" reads Connected: an earlier backend left it so. */
+bool xnb_vif_dev_left_connected(struct xnb_vif *vif);
 
 /* Re-read "mac" (at connect); mac_change when it changed. */
 void xnb_vif_dev_read_mac(struct xnb_vif *vif);

@@ -544,7 +544,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  print_kv },
 	{ "set-queues", "VIF QUEUES", "Change the queues offered to a guest",
 	  "Change the queues offered to a guest "
-	  "(1..16); the guest\nreconnects.\n" HELP_VIF, "set-queues",
+	  "(1..16) from the vif's\nnext attach on; a connected guest keeps "
+	  "its queues.\n" HELP_VIF, "set-queues",
 	  args_queues, print_kv },
 	{ "set-trusted", "VIF yes|no", "Allow or forbid any source MAC",
 	  "Allow (yes) or forbid (no) a guest "

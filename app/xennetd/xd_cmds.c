@@ -243,6 +243,7 @@ vif_json(struct xd_daemon *d, const struct xd_hotplug_vif *v)
 	json_set(o, "domid", json_integer(v->domid));
 	json_set(o, "devid", json_integer(v->devid));
 	json_set(o, "hotplug", json_string(v->state));
+	json_set(o, "next_max_queues", json_integer(v->queues));
 	if (be_dir(d, v->domid, v->devid, be) == 0) {
 		json_set(o, "state", state_json(d, be));
 		fe = fe_dir(d, be);
@@ -580,13 +581,16 @@ cmd_set_queues(void *ctx, json_t *args, struct xd_err *err)
 		return NULL;
 	domid = xd_ports[port].domid;
 	devid = xd_ports[port].devid;
-	/* The maximum is advertised at probe: the guest reconnects. */
-	ret = xd_hotplug_reattach(d->hp, domid, devid, q);
+	/* The maximum is advertised at probe: it applies from the next
+	 * attach, the connected guest keeps its queues. */
+	ret = xd_hotplug_set_queues(d->hp, domid, devid, q);
 	if (ret < 0)
 		return xd_fail(err, XD_E_FAILED, "vif%u.%u: %s", domid, devid,
 			       strerror(-ret));
-	return json_pack("{s:i,s:i,s:i}", "domid", domid, "devid", devid,
-			 "max_queues", q);
+	XD_LOG(INFO, "vif%u.%u: %u queue(s) offered from the next attach",
+	       domid, devid, q);
+	return json_pack("{s:i,s:i,s:i,s:s}", "domid", domid, "devid", devid,
+			 "max_queues", q, "applies", "next attach");
 }
 
 static json_t *

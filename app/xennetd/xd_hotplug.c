@@ -390,7 +390,8 @@ evaluate(struct xd_hotplug *hp, uint16_t domid, uint32_t devid, bool adopt)
 	case REC_FAILED:
 		if (online != 1)
 			break;
-		if (st == XNB_XB_INITIALISING || (adopt && st == XNB_XB_CLOSED))
+		if (st == XNB_XB_INITIALISING || (adopt &&
+		    (st == XNB_XB_CLOSED || st == XNB_XB_CONNECTED)))
 			serve(hp, r);
 		else if (adopt && st != XNB_XB_CLOSING)
 			reset(hp, r, "left by a previous backend");
@@ -735,16 +736,14 @@ xd_hotplug_detach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid)
 }
 
 int
-xd_hotplug_reattach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid,
-		    uint16_t queues)
+xd_hotplug_set_queues(struct xd_hotplug *hp, uint16_t domid, uint32_t devid,
+		      uint16_t queues)
 {
 	struct rec *r = rec_find(hp, domid, devid);
 
-	if (r == NULL || r->st != REC_SERVED)
+	if (r == NULL)
 		return -ENOENT;
 	r->queues = queues;
-	unserve(r, REC_IDLE);
-	reset(hp, r, "queues changed");
 	return 0;
 }
 
@@ -762,6 +761,7 @@ xd_hotplug_list(const struct xd_hotplug *hp, struct xd_hotplug_vif *out,
 		out[n].devid = r->devid;
 		out[n].state = rec_state_names[r->st];
 		out[n].port = r->st == REC_SERVED ? r->port : -1;
+		out[n].queues = r->queues != 0 ? r->queues : hp->conf.queues;
 	}
 	return n;
 }

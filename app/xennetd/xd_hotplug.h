@@ -13,9 +13,11 @@
  *    when it died with its frontend still open (crash, killed): a grant
  *    copy from it fails with GNTST_bad_domain;
  *  - at start, existing vifs are adopted: one left Closed (online=1) is
- *    probed; one a previous backend left in another state is first put
- *    Closed so the frontend closes too, then probed once the frontend is
- *    Closed (or after a bound), so that it reconnects on InitWait;
+ *    probed; one left Connected by a backend that died (killed, crashed)
+ *    is probed too and the port takes the live connection over (the guest
+ *    sees nothing: Linux netfront would not reconnect after a Closed);
+ *    one left in another state is first put Closed, then probed once the
+ *    frontend is Closed (or after a bound);
  *  - at shutdown every served vif is asked to close (backend Closing, the
  *    frontend answers Closed) within a bound, then its port is removed
  *    (Closed).
@@ -45,6 +47,7 @@ struct xd_hotplug_vif {
 	uint32_t devid;
 	const char *state;   /* "served", "idle", "resetting", "held", ... */
 	int port;            /* -1 when not served */
+	uint16_t queues;     /* offered at the next attach (0: default) */
 };
 
 struct xd_hotplug *xd_hotplug_new(const struct xd_hotplug_conf *conf);
@@ -71,12 +74,19 @@ void xd_hotplug_set_defaults(struct xd_hotplug *hp, uint16_t queues,
  * frontend is Closed (bounded), as at adoption: 0, -ENOENT, -EALREADY,
  * -errno of the probe. detach takes the port down (backend Closed) and
  * holds the vif until the toolstack recreates it or attach is asked: 0,
- * -ENOENT. reattach (set max queues) is detach + attach.
+ * -ENOENT.
  */
 int xd_hotplug_attach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid);
 int xd_hotplug_detach(struct xd_hotplug *hp, uint16_t domid, uint32_t devid);
-int xd_hotplug_reattach(struct xd_hotplug *hp, uint16_t domid,
-			uint32_t devid, uint16_t queues);
+/*
+ * Queues offered to the vif from its next attach on (the toolstack
+ * re-creating the device, or the operator's detach + attach). The current
+ * connection is left alone: the guest chose its queues when it connected,
+ * and Linux netfront does not follow a backend that closes and offers
+ * again (it stays Closed). 0 or -ENOENT.
+ */
+int xd_hotplug_set_queues(struct xd_hotplug *hp, uint16_t domid,
+			  uint32_t devid, uint16_t queues);
 
 /* Known vifs, up to max into out; returns the total. */
 unsigned int xd_hotplug_list(const struct xd_hotplug *hp,

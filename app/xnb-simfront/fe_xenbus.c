@@ -6,8 +6,14 @@
  * rings and event channels (split ones when offered), write them in one
  * transaction, go Connected straight from Initialising (never Initialised;
  * feature-ctrl-ring is ignored, as 6.1 does). Backend Closing/Closed makes
- * us Closing then Closed; a backend that comes back to InitWait gets a new
- * connection.
+ * us Closing then Closed, and Closed we stay: as netback_changed, InitWait
+ * is heeded only from Initialising, so a backend that comes back (InitWait
+ * after a clean stop) gets no new connection until the guest re-probes
+ * the device: fe_xenbus_rebind(), what `echo vif-0 > unbind; echo vif-0 >
+ * bind` in the guest's /sys/bus/xen/drivers/vif does. A backend restarted
+ * after a kill, which takes the connection over without a state change,
+ * keeps it. A device the toolstack re-made (our state back at
+ * Initialising) is probed afresh (see device_remade()).
  */
 #include <errno.h>
 #include <poll.h>
@@ -336,12 +342,6 @@ backend_changed(struct fe *fe, int be_state)
 	fe->be_state = be_state;
 	switch (be_state) {
 	case XenbusStateInitWait:
-		/* A backend that restarted: start over, as after a resume. */
-		if (fe->state != XenbusStateInitialising &&
-		    last != XenbusStateInitWait) {
-			disconnect(fe);
-			switch_state(fe, XenbusStateInitialising);
-		}
 		if (fe->state != XenbusStateInitialising)
 			break;
 		fe->retry = false;
@@ -352,12 +352,31 @@ backend_changed(struct fe *fe, int be_state)
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
-		if (fe->state != XenbusStateClosed)
+		/* A re-probed driver waits for the Closed backend to
+		 * answer its Initialising (netback goes InitWait). */
+		if (fe->state != XenbusStateClosed &&
+		    !(fe->state == XenbusStateInitialising && last == be_state))
 			close_frontend(fe);
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * The toolstack re-made the device (libxl's add of an existing one:
+ * directories removed and made again in one transaction, our state back
+ * at Initialising, which we did not write): probe it as a new device.
+ * Linux 6.1 keeps the old device bound there and would wait for a re-probe
+ * (unverified on Xen); the simulator re-probes so that the backend's
+ * handling of a re-made device stays testable (sim-recreate).
+ */
+static bool
+device_remade(struct fe *fe)
+{
+	return fe->state != XenbusStateInitialising &&
+	       xs_get_uint(fe, fe->fe_dir, "state", 8, XenbusStateUnknown) ==
+	       XenbusStateInitialising;
 }
 
 void
@@ -370,7 +389,8 @@ fe_xenbus_poll(struct fe *fe)
 		free(ev);
 	if (fe->be_path != NULL) {
 		s = xs_get(fe, fe->fe_dir, "backend");
-		if (s == NULL || strcmp(s, fe->be_path) != 0)
+		if (s == NULL || strcmp(s, fe->be_path) != 0 ||
+		    device_remade(fe))
 			lose_device(fe);
 		free(s);
 	}
@@ -456,6 +476,19 @@ wait_backend(struct fe *fe, unsigned int want)
 			while ((ev = xs_check_watch(fe->xs)) != NULL)
 				free(ev);
 	}
+}
+
+void
+fe_xenbus_rebind(struct fe *fe)
+{
+	if (fe->be_path == NULL)
+		return;
+	fprintf(stderr, "simfront: %s: driver unbind, bind\n", fe->fe_dir);
+	fe_xenbus_shutdown(fe);
+	fe->be_state = (int)xs_get_uint(fe, fe->be_path, "state", 8,
+					XenbusStateUnknown);
+	switch_state(fe, XenbusStateInitialising);
+	backend_changed(fe, fe->be_state);
 }
 
 void

@@ -227,6 +227,10 @@ wait_events(struct fe *fe, struct run *r, int sfd, int timeout)
 			r->go = true;
 			continue;
 		}
+		if (si.ssi_signo == SIGHUP) {
+			fe_xenbus_rebind(fe);
+			continue;
+		}
 		fprintf(stderr, "simfront: signal %u, stopping\n",
 			si.ssi_signo);
 		r->why = "stopped by a signal";
@@ -368,6 +372,7 @@ signals_fd(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -5,6 +5,9 @@
 # the guest reboots (domain destroyed and created again, a new frontend).
 # Each time port 0 reports link down and up (LSC events), the same port
 # carries the new connection, and guest 2 keeps receiving intact frames.
+# Then testpmd itself is killed and started again: its new ports take the
+# live connections over, the guests never leave Connected (they would not
+# come back by themselves, as Linux netfront), and the traffic goes on.
 #
 # Usage: reconnect.sh TESTPMD PMD_SO SIMHV SIMXL SIMFRONT XS_TOOL
 . "$(dirname "$0")/testpmd-lib.sh"
@@ -117,6 +120,43 @@ attach1
 tp_xs_wait "$XS_TOOL" "$be1/state" 4 20
 wait_more_rx "$before"
 
+# 3. testpmd is killed (its grant maps and event channels go with it)
+# and started again on the same vifs, under a xenstore trace of both ends
+# (one line per write: "PATH VALUE-READ PID-STATE").
+mark=/local/domain/0/reconnect-test-mark
+"$XS_TOOL" trace 60 "$receiver" "$mark" "$be1/state" \
+	/local/domain/0/backend/vif/2/0/state \
+	/local/domain/1/device/vif/0/state /local/domain/2/device/vif/0/state \
+	"$mark" >"$TP_DIR/trace.out" 2>"$TP_DIR/trace.err" 7>&- &
+trace=$!
+TP_PIDS+=("$trace")
+tp_wait_for "$TP_DIR/trace.err" ready 10
+kill -KILL "$TP_TESTPMD_PID"
+tp_reap "$TP_TESTPMD_PID" 20 || tp_fail "testpmd did not die"
+exec 7>&-
+mv "$TP_DIR/testpmd.out" "$TP_DIR/testpmd-killed.out"
+[ "$("$XS_TOOL" read "$be1/state")" = 4 ] || tp_fail "state changed by a kill"
+tp_start --vdev "net_xen0,domid=1,hv=sim,simdir=$TP_SIM" \
+	--vdev "net_xen1,domid=2,hv=sim,simdir=$TP_SIM" \
+	-- -i --total-num-mbufs=8192 --no-flush-rx
+tp_wait "testpmd> " 60
+tp_cmd "start"
+tp_wait "io packet forwarding"
+wait_more_rx 100
+for d in 1 2; do
+	[ "$("$XS_TOOL" read "/local/domain/$d/device/vif/0/state")" = 4 ] ||
+		tp_fail "guest $d not Connected after the restart"
+done
+grep -q "state 4 ->" "$TP_DIR/g1b.err" "$TP_DIR/g2.err" &&
+	tp_fail "a guest left Connected across the restart"
+"$XS_TOOL" write "$mark" done
+tp_reap "$trace" 10 && [ "$TP_REAP_RC" = 0 ] ||
+	tp_fail "xenstore trace did not end"
+# Only the backends wrote, and only Connected (the takeover).
+[ "$(grep -c "^/local/domain/0/backend/vif/[12]/0/state 4 " \
+	"$TP_DIR/trace.out")" = 2 ] && [ "$(wc -l <"$TP_DIR/trace.out")" = 3 ] ||
+	tp_fail "states written across the restart: $(cat "$TP_DIR/trace.out")"
+
 kill -TERM "$sender" "$receiver"
 tp_reap "$sender" 20 || tp_fail "guest 1 did not stop"
 tp_reap "$receiver" 20 || tp_fail "guest 2 did not stop"
@@ -127,7 +167,8 @@ tp_json_check "$TP_DIR/g1b.out" "connects == 1" "tx_pkts > 0" \
 # The rebooted guest numbers its frames from 0 again: guest 2 may count
 # those as duplicates, nothing else.
 sent_b=$(python3 -c 'import json,sys; print(json.loads([l for l in open(sys.argv[1]) if l.startswith("{")][-1])["tx_pkts"])' "$TP_DIR/g1b.out")
-tp_json_check "$TP_DIR/g2.out" "rx_bad == 0" "rx_pkts > 200" \
-	"rx_dup <= $sent_b" || tp_fail "guest 2 checks"
+tp_json_check "$TP_DIR/g2.out" "connects == 1" "rx_bad == 0" \
+	"rx_pkts > 200" "rx_dup <= $sent_b" || tp_fail "guest 2 checks"
 tp_quit
-echo "ok: port 0 followed its guest through a detach and a reboot"
+echo "ok: port 0 followed its guest through a detach and a reboot, and" \
+	"both guests stayed connected across a testpmd kill and restart"

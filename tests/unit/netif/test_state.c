@@ -14,6 +14,7 @@
 #define A_CONN XNB_SM_ACT_CONNECT
 #define A_UP XNB_SM_ACT_LINK_UP
 #define A_RM XNB_SM_ACT_REMOVE
+#define A_ADOPT XNB_SM_ACT_ADOPT
 
 static const enum xnb_xb_state be_states[] = {
 	XNB_XB_INITIALISING, XNB_XB_INITWAIT, XNB_XB_CONNECTED,
@@ -37,32 +38,60 @@ is_be_state(enum xnb_xb_state s)
 	return false;
 }
 
-/* Invariants over every (backend, frontend, online, event, argument). */
+/* The state xenstore holds: Connected while adopting (not rewritten). */
+static enum xnb_xb_state
+xs_state(const struct xnb_sm *sm)
+{
+	return sm->adopt ? XNB_XB_CONNECTED : sm->be;
+}
+
+/* Invariants over every (backend, frontend, online, adopting, event,
+ * argument); adopting only in InitWait, where ADOPT leaves it. */
 static void
 test_exhaustive(void)
 {
-	unsigned int b, ev, on;
+	unsigned int b, ev, on, ad;
 	int fe, arg;
 	unsigned int n = 0;
 
 	for (b = 0; b < sizeof(be_states) / sizeof(be_states[0]); b++)
+	for (ad = 0; ad < 2; ad++)
 	for (fe = -1; fe <= XNB_XB_NR_STATES; fe++)
 	for (on = 0; on < 2; on++)
 	for (ev = 0; ev < XNB_SM_NR_EVENTS; ev++)
 	for (arg = -2; arg <= XNB_XB_NR_STATES + 1; arg++) {
 		struct xnb_sm sm = {
 			.be = be_states[b], .fe = fe < 0 ? 0 : fe,
-			.online = on, .removed = false,
+			.online = on || ad, .removed = false, .adopt = ad,
 		};
-		struct xnb_sm before = sm;
-		uint32_t act = xnb_sm_step(&sm, ev, arg);
+		struct xnb_sm before;
+		bool adopted;
+		uint32_t act;
+
+		if (ad && be_states[b] != XNB_XB_INITWAIT)
+			continue;
+		if (ad && !on)
+			continue;
+		before = sm;
+		act = xnb_sm_step(&sm, ev, arg);
+		adopted = ev == XNB_SM_EV_ADOPT &&
+			before.be == XNB_XB_INITIALISING && before.online;
 
 		n++;
 		CHECK(is_be_state(sm.be));
-		/* State written exactly when it changed (a reprobe always
-		 * rewrites what the toolstack reset to Initialising). */
+		/* State written exactly when what xenstore holds changes (a
+		 * reprobe always rewrites what the toolstack reset to
+		 * Initialising; ADOPT finds Connected and leaves it; the
+		 * adopted connection writes Connected again). */
 		CHECK_EQ(!!(act & A_STATE), ev == XNB_SM_EV_REPROBE ||
-			 sm.be != before.be);
+			 (before.adopt && ev == XNB_SM_EV_CONNECTED) ||
+			 (!adopted && xs_state(&sm) != xs_state(&before)));
+		/* Adopting: only from a probe, only in InitWait, online; the
+		 * connect it leads to takes the connection over. */
+		CHECK_EQ(sm.adopt, adopted || (act & A_ADOPT));
+		if (sm.adopt)
+			CHECK(sm.be == XNB_XB_INITWAIT && sm.online);
+		CHECK_EQ(!!(act & A_ADOPT), before.adopt && (act & A_CONN));
 		/* Leaving a connection always tears it down, link first. */
 		if (connected(before.be) && !connected(sm.be))
 			CHECK_EQ(act & (A_DOWN | A_DISC), A_DOWN | A_DISC);
@@ -82,15 +111,15 @@ test_exhaustive(void)
 		/* Features are advertised at (re)probe only, always with
 		 * the state going to InitWait. */
 		CHECK_EQ(!!(act & A_FEAT), ev == XNB_SM_EV_REPROBE ||
-			 (ev == XNB_SM_EV_PROBE &&
+			 ((ev == XNB_SM_EV_PROBE || ev == XNB_SM_EV_ADOPT) &&
 			  before.be == XNB_XB_INITIALISING && before.online));
 		if (act & A_FEAT) {
-			CHECK(act & A_STATE);
+			CHECK_EQ(!!(act & A_STATE), !adopted);
 			CHECK_EQ(sm.be, XNB_XB_INITWAIT);
 		}
 		/* A reprobe starts over: online, frontend to be read. */
 		if (ev == XNB_SM_EV_REPROBE) {
-			CHECK(sm.online && !sm.removed);
+			CHECK(sm.online && !sm.removed && !sm.adopt);
 			CHECK_EQ(sm.fe, XNB_XB_UNKNOWN);
 			CHECK_EQ(act & ~(A_DOWN | A_DISC | A_FEAT | A_STATE),
 				 0);
@@ -125,7 +154,7 @@ test_exhaustive(void)
 			CHECK(!again.removed && again.online);
 		}
 	}
-	CHECK_EQ(n, 6 * 11 * 2 * XNB_SM_NR_EVENTS * 13);
+	CHECK_EQ(n, (6 * 2 + 1) * 11 * XNB_SM_NR_EVENTS * 13);
 }
 
 static uint32_t
@@ -351,6 +380,77 @@ test_closed_frontend_in_initwait(void)
 	CHECK_EQ(sm.be, XNB_XB_CLOSED);
 }
 
+/* A backend restarted after a kill finds the device Connected. */
+static void
+test_adopt(void)
+{
+	struct xnb_sm sm;
+
+	/* The frontend is Connected: take over, no state change seen
+	 * before Connected is written again. */
+	xnb_sm_init(&sm);
+	CHECK_EQ(step(&sm, XNB_SM_EV_ADOPT, 0), A_FEAT);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+	CHECK(sm.adopt);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED),
+		 A_CONN | A_ADOPT);
+	CHECK(sm.adopt);
+	CHECK_EQ(step(&sm, XNB_SM_EV_CONNECTED, 0), A_STATE | A_UP);
+	CHECK_EQ(sm.be, XNB_XB_CONNECTED);
+	CHECK(!sm.adopt);
+	/* From then on an ordinary connection. */
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED), 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSING),
+		 A_DOWN | A_DISC | A_STATE);
+
+	/* The rings or keys do not pass: today's path, Closing. */
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_ADOPT, 0);
+	step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED);
+	CHECK_EQ(step(&sm, XNB_SM_EV_CONNECT_FAILED, 0), A_DISC | A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_CLOSING);
+	CHECK(!sm.adopt);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSED), A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_CLOSED);
+
+	/* The frontend started over meanwhile: the InitWait owed. */
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_ADOPT, 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_INITIALISING), A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+	CHECK(!sm.adopt);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CONNECTED), A_CONN);
+
+	/* A frontend that closed while no backend was there. */
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_ADOPT, 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSED), A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_INITWAIT);
+	/* ... or is closing now. */
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_ADOPT, 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_FRONTEND, XNB_XB_CLOSING), A_STATE);
+	CHECK_EQ(sm.be, XNB_XB_CLOSING);
+
+	/* The toolstack takes the device away before the frontend is read. */
+	xnb_sm_init(&sm);
+	step(&sm, XNB_SM_EV_ADOPT, 0);
+	CHECK_EQ(step(&sm, XNB_SM_EV_OFFLINE, 0), A_STATE | A_RM);
+	CHECK_EQ(sm.be, XNB_XB_CLOSED);
+	CHECK(!sm.adopt);
+
+	/* Offline already: nothing to adopt. */
+	xnb_sm_init(&sm);
+	sm.online = false;
+	CHECK_EQ(step(&sm, XNB_SM_EV_ADOPT, 0), A_STATE | A_RM);
+	CHECK(!sm.adopt);
+
+	/* Only a fresh machine adopts. */
+	connect_sm(&sm);
+	CHECK_EQ(step(&sm, XNB_SM_EV_ADOPT, 0), 0);
+	CHECK(!sm.adopt);
+}
+
 static void
 test_names(void)
 {
@@ -370,6 +470,7 @@ main(void)
 	RUN(test_toolstack_removal);
 	RUN(test_reprobe);
 	RUN(test_closed_frontend_in_initwait);
+	RUN(test_adopt);
 	RUN(test_names);
 	return 0;
 }
