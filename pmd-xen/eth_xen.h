@@ -73,9 +73,10 @@ struct eth_xen_txq {
 	uint64_t link_down_base;
 };
 
-/* Per netif queue, guest receive side. Several ethdev Tx queues may map
- * to one netif queue (the guest chose fewer queues): lock serialises
- * them and the backlog flush of the Rx poll. */
+/* Per netif queue, guest receive side. Any ethdev Tx queue may send to
+ * any netif queue (eth_xen_spread.c picks it per frame): lock serialises
+ * them and the backlog flush of the Rx poll; a burst takes the locks of
+ * several queues in ascending order. */
 struct eth_xen_guest_rx {
 	rte_spinlock_t lock;
 	/* Features of the connection, refreshed inside the gate. */
@@ -107,6 +108,9 @@ struct eth_xen_internals {
 	/* We asked the vif to close (rte_pmd_xen_close, dev_close): its
 	 * "removed" is ours, not the toolstack's. */
 	bool closing;
+	/* The application turned packet types off (dev_ptypes_set with
+	 * RTE_PTYPE_UNKNOWN); read by the lcores once a burst. */
+	bool no_ptype;
 	/* Datapath asked for xnb_vif_fatal() (set on an lcore). */
 	uint32_t fatal_pending;
 	struct eth_xen_guest_rx guest_rx[ETH_XEN_MAX_QUEUES];

@@ -509,6 +509,19 @@ eth_xen_supported_ptypes_get(struct rte_eth_dev *dev __rte_unused)
 	return ptypes;
 }
 
+/* RTE_PTYPE_UNKNOWN: the application does not read packet types, so the
+ * Rx burst parses only frames whose offload flags need the header lengths.
+ * Any other mask (checked by ethdev against the list above) gets them all. */
+static int
+eth_xen_ptypes_set(struct rte_eth_dev *dev, uint32_t ptype_mask)
+{
+	struct eth_xen_internals *in = dev->data->dev_private;
+
+	__atomic_store_n(&in->no_ptype, ptype_mask == RTE_PTYPE_UNKNOWN,
+			 __ATOMIC_RELAXED);
+	return 0;
+}
+
 static const struct eth_dev_ops eth_xen_ops = {
 	.dev_configure = eth_xen_dev_configure,
 	.dev_start = eth_xen_dev_start,
@@ -516,6 +529,7 @@ static const struct eth_dev_ops eth_xen_ops = {
 	.dev_close = eth_xen_dev_close,
 	.dev_infos_get = eth_xen_dev_infos_get,
 	.dev_supported_ptypes_get = eth_xen_supported_ptypes_get,
+	.dev_ptypes_set = eth_xen_ptypes_set,
 	.link_update = eth_xen_link_update,
 	.mtu_set = eth_xen_mtu_set,
 	.promiscuous_enable = eth_xen_promiscuous_enable,

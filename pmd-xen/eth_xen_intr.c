@@ -5,7 +5,8 @@
  * netif queue i and a PMD eventfd. The event channel wakes the sleeper when
  * the guest notifies; the eventfd covers the race where requests arrived
  * before the guest was asked to notify (xnb_txq_arm() says so), which no
- * notification would ever report.
+ * notification would ever report. The same event channel also wakes it
+ * when the guest posts Rx buffers for frames waiting in the backlog.
  */
 #include <errno.h>
 #include <string.h>
@@ -118,6 +119,28 @@ eth_xen_intr_drain_kick(struct eth_xen_rxq *rxq)
 			       rxq->queue_id, strerror(errno));
 }
 
+/*
+ * Frames waiting in netif queue qid's guest Rx backlog (the guest had no
+ * buffers) are only pushed from rx_burst: ask the guest to notify when it
+ * posts buffers, so a sleeping lcore wakes for them too. True when the
+ * lcore must not sleep (buffers are there already, or the guest never
+ * notifies).
+ */
+static bool
+eth_xen_intr_arm_guest_rx(struct eth_xen_internals *in, uint16_t qid)
+{
+	struct xnb_queue *q = xnb_vif_queue(in->vif, qid);
+	enum xnb_rxq_state st = XNB_RXQ_IDLE;
+
+	rte_spinlock_lock(&in->guest_rx[qid].lock);
+	if (xnb_queue_enter(q, XNB_DIR_RX)) {
+		st = xnb_rxq_arm(xnb_queue_rxq(q));
+		xnb_queue_leave(q, XNB_DIR_RX);
+	}
+	rte_spinlock_unlock(&in->guest_rx[qid].lock);
+	return st == XNB_RXQ_POLL;
+}
+
 int
 eth_xen_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 {
@@ -136,6 +159,7 @@ eth_xen_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 	xnb_queue_ack_events(q);
 	pending = xnb_txq_arm(xnb_queue_txq(q));
 	xnb_queue_leave(q, XNB_DIR_TX);
+	pending |= eth_xen_intr_arm_guest_rx(in, qid);
 	if (pending && write(rxq->intr_kick, &one, sizeof(one)) < 0)
 		return -errno;
 	return 0;

@@ -14,6 +14,10 @@
  *    so the frame can be forwarded as TSO. Without LRO the frame is
  *    segmented in software (eth_xen_gso.c).
  *
+ * Packet type and l2/l3/l4 lengths: eth_xen_ptype.h. An application that
+ * turned packet types off (rte_eth_dev_set_ptypes(RTE_PTYPE_UNKNOWN))
+ * gets them only on frames whose offload flags need the lengths.
+ *
  * Zero-copy (copy_threshold): libxnb maps the large fragments and
  * eth_xen_rx_prepare_zc() builds the chain: copied runs in ordinary mbufs,
  * each mapped fragment one external-buffer segment (eth_xen_zc.c). GSO
@@ -32,6 +36,7 @@
 
 #include "eth_xen.h"
 #include "eth_xen_log.h"
+#include "eth_xen_ptype.h"
 #include "eth_xen_zc.h"
 #include "xnb_queue.h"
 
@@ -267,64 +272,13 @@ eth_xen_rx_sw_cksum(struct rte_mbuf *m, uint32_t csum_off)
 }
 
 /*
- * rte_net_get_ptype() (L2-L4) in line for the common frames, with the
- * headers in the first segment: an EtherType it does not parse (plain
- * L2_ETHER), or untagged IPv4 without options, not a fragment, carrying
- * TCP or UDP. Returns the same packet type and lengths (l3_len 0 where
- * it leaves it unset), or 0 for any other frame: then ask
- * rte_net_get_ptype().
+ * Now that the frame is in: packet type, header lengths, offload flags.
+ * parse: the application wants packet types or IPv4 checksums; without,
+ * only frames with offload marks are parsed (their offload flags need the
+ * lengths), the others keep the reset mbuf's unknown type.
  */
-static inline uint32_t
-eth_xen_ptype_fast(const struct rte_mbuf *m, struct rte_net_hdr_lens *hl)
-{
-	const struct rte_ether_hdr *eh;
-	const struct rte_ipv4_hdr *ip;
-	const struct rte_tcp_hdr *th;
-
-	if (unlikely(m->data_len < sizeof(*eh)))
-		return 0;
-	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	switch (eh->ether_type) {
-	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		break;
-	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
-	case RTE_BE16(RTE_ETHER_TYPE_VLAN):
-	case RTE_BE16(RTE_ETHER_TYPE_QINQ):
-	case RTE_BE16(RTE_ETHER_TYPE_MPLS):
-	case RTE_BE16(RTE_ETHER_TYPE_MPLSM):
-		return 0;
-	default:
-		hl->l2_len = sizeof(*eh);
-		hl->l3_len = 0;
-		hl->l4_len = 0;
-		return RTE_PTYPE_L2_ETHER;
-	}
-	if (unlikely(m->data_len < sizeof(*eh) + sizeof(*ip) + sizeof(*th)))
-		return 0;
-	ip = (const struct rte_ipv4_hdr *)(eh + 1);
-	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
-	    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK |
-					    RTE_IPV4_HDR_MF_FLAG)) != 0)
-		return 0;
-	hl->l2_len = sizeof(*eh);
-	hl->l3_len = sizeof(*ip);
-	if (ip->next_proto_id == IPPROTO_UDP) {
-		hl->l4_len = sizeof(struct rte_udp_hdr);
-		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 |
-		       RTE_PTYPE_L4_UDP;
-	}
-	if (ip->next_proto_id == IPPROTO_TCP) {
-		th = (const struct rte_tcp_hdr *)(ip + 1);
-		hl->l4_len = (th->data_off & 0xf0) >> 2;
-		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 |
-		       RTE_PTYPE_L4_TCP;
-	}
-	return 0;
-}
-
-/* Now that the frame is in: packet type, header lengths, offload flags. */
 static void
-eth_xen_rx_finish(struct eth_xen_rxq *rxq, struct rte_mbuf *m)
+eth_xen_rx_finish(struct eth_xen_rxq *rxq, struct rte_mbuf *m, bool parse)
 {
 	struct rte_net_hdr_lens hl;
 	uint64_t ol = m->ol_flags;
@@ -332,14 +286,10 @@ eth_xen_rx_finish(struct eth_xen_rxq *rxq, struct rte_mbuf *m)
 	uint32_t ptype, csum_off, hdrs;
 	bool ip4, ip6;
 
-	ptype = eth_xen_ptype_fast(m, &hl);
-	if (unlikely(ptype == 0)) {
-		/* It leaves the lengths of layers it does not find unset. */
-		memset(&hl, 0, sizeof(hl));
-		ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_L2_MASK |
-					  RTE_PTYPE_L3_MASK |
-					  RTE_PTYPE_L4_MASK);
-	}
+	if (!parse && (ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
+		      RTE_MBUF_F_RX_L4_CKSUM_NONE && !(ol & RTE_MBUF_F_RX_LRO))
+		return;
+	ptype = eth_xen_ptype(m, &hl);
 	m->packet_type = ptype;
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;
@@ -403,14 +353,18 @@ eth_xen_rx_queue(struct eth_xen_rxq *rxq, struct xnb_queue *q,
 	struct xnb_txq *gtx = xnb_queue_txq(q);
 	uint16_t total = 0, want, got, i;
 	uint64_t lro;
+	bool parse;
 
+	/* Read once a burst: dev_ptypes_set may change it meanwhile. */
+	parse = !__atomic_load_n(&rxq->internals->no_ptype, __ATOMIC_RELAXED) ||
+		rxq->ip_cksum;
 	while (total < nb_pkts) {
 		want = RTE_MIN(nb_pkts - total, XNB_TX_BURST_MAX);
 		got = xnb_txq_recv(gtx, &eth_xen_guest_tx_ops, rxq,
 				   (void **)&pkts[total], want);
 		lro = 0;
 		for (i = 0; i < got; i++) {
-			eth_xen_rx_finish(rxq, pkts[total + i]);
+			eth_xen_rx_finish(rxq, pkts[total + i], parse);
 			lro |= pkts[total + i]->ol_flags;
 		}
 		/* Only GSO frames (RX_LRO) need the software segmenter. */

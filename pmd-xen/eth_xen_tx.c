@@ -10,6 +10,9 @@
  * RTE_MBUF_F_TX_IP_CKSUM is computed here. A guest with a control ring that
  * enabled Toeplitz hashing gets each frame's hash (computed here from the
  * headers in the first segment) as a hash extra.
+ *
+ * A multi-queue guest gets each frame on the netif queue its flow selects
+ * (eth_xen_spread.h), whichever ethdev Tx queue sent it.
  */
 #include <errno.h>
 
@@ -22,9 +25,12 @@
 
 #include "eth_xen.h"
 #include "eth_xen_log.h"
+#include "eth_xen_spread.h"
 #include "eth_xen_zc.h"
 #include "xnb_queue.h"
 
+/* Frames of a multi-queue burst placed per lock round. */
+#define ETH_XEN_TX_SPREAD_BATCH 64
 
 static bool
 eth_xen_mbuf_writable(const struct rte_mbuf *m)
@@ -218,14 +224,36 @@ static const struct xnb_rx_ops eth_xen_guest_rx_ops = {
 };
 
 /*
- * Give frames (or none, to flush the backlog) to netif queue qid, with
- * its ring lock held. Returns how many were taken, or -ENOTCONN.
+ * Inside netif queue qid's gate for guest Rx (ring lock held): refresh
+ * what describe needs, push what waits in the backlog when flush is set,
+ * and return how many more frames the queue takes now.
  *
  * libxnb's backlog is this port's Tx ring: frames the guest has no room
  * for yet wait there, and it is only drained from a burst (nothing runs in
  * the background). So it is never overfilled: once full, the burst takes
  * what fits and the application keeps the rest (as with a full NIC ring),
  * instead of libxnb dropping frames the application believes sent.
+ */
+static __rte_always_inline uint32_t
+eth_xen_guest_rx_room(struct eth_xen_internals *in,
+		      struct eth_xen_guest_rx *grx, struct xnb_rxq *rxq,
+		      bool flush)
+{
+	uint32_t queued;
+
+	grx->feat = xnb_vif_features(in->vif);
+	grx->ctrl = grx->feat->ctrl_ring ? xnb_vif_ctrl(in->vif) : NULL;
+	queued = xnb_rxq_backlog(rxq);
+	if (queued != 0 && flush) {
+		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, NULL, 0);
+		queued = xnb_rxq_backlog(rxq);
+	}
+	return in->backlog - RTE_MIN(queued, in->backlog);
+}
+
+/*
+ * Give frames (or none, to flush the backlog) to netif queue qid, with
+ * its ring lock held. Returns how many were taken, or -ENOTCONN.
  */
 static int
 eth_xen_guest_xmit(struct eth_xen_internals *in, uint16_t qid,
@@ -234,21 +262,13 @@ eth_xen_guest_xmit(struct eth_xen_internals *in, uint16_t qid,
 	struct xnb_queue *q = xnb_vif_queue(in->vif, qid);
 	struct eth_xen_guest_rx *grx = &in->guest_rx[qid];
 	struct xnb_rxq *rxq;
-	uint32_t queued;
 	uint16_t n;
 
 	if (!xnb_queue_enter(q, XNB_DIR_RX))
 		return -ENOTCONN;
 	rxq = xnb_queue_rxq(q);
-	grx->feat = xnb_vif_features(in->vif);
-	grx->ctrl = grx->feat->ctrl_ring ? xnb_vif_ctrl(in->vif) : NULL;
-	queued = xnb_rxq_backlog(rxq);
-	if (queued != 0 && nb_pkts != 0) {
-		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, NULL, 0);
-		queued = xnb_rxq_backlog(rxq);
-	}
-	n = RTE_MIN((uint32_t)nb_pkts, in->backlog - RTE_MIN(queued,
-							       in->backlog));
+	n = RTE_MIN((uint32_t)nb_pkts,
+		    eth_xen_guest_rx_room(in, grx, rxq, nb_pkts != 0));
 	if (n != 0 || nb_pkts == 0)
 		xnb_rxq_xmit(rxq, &eth_xen_guest_rx_ops, grx, (void **)pkts, n);
 	if (n < nb_pkts)
@@ -271,25 +291,132 @@ eth_xen_tx_flush_backlog(struct eth_xen_internals *in, uint16_t qid)
 	rte_spinlock_unlock(&in->guest_rx[qid].lock);
 }
 
+/*
+ * One batch of a multi-queue burst: each frame goes to the netif queue
+ * eth_xen_tx_pick() chooses, so every ethdev Tx queue reaches every netif
+ * queue. The ring locks of the queues involved are taken in ascending
+ * order (every burst does so: no deadlock), the longest prefix of pkts
+ * whose frames all fit their queues is taken, each queue gets its frames
+ * in their order, and the locks are released. Returns how many were
+ * taken; *stop is the queue of the first frame refused (if any), and
+ * *gone whether it refused because it is not connected.
+ */
+static uint16_t
+eth_xen_tx_spread_batch(struct eth_xen_internals *in,
+			const struct xnb_ctrl *ctrl, struct rte_mbuf **pkts,
+			uint16_t nb_pkts, uint16_t nq, uint16_t *stop,
+			bool *gone)
+{
+	struct rte_mbuf *sorted[ETH_XEN_TX_SPREAD_BATCH];
+	struct xnb_queue *qs[ETH_XEN_MAX_QUEUES];
+	struct xnb_rxq *rxqs[ETH_XEN_MAX_QUEUES];
+	uint32_t room[ETH_XEN_MAX_QUEUES];
+	uint16_t cnt[ETH_XEN_MAX_QUEUES] = { 0 };
+	uint16_t pos[ETH_XEN_MAX_QUEUES];
+	uint8_t qids[ETH_XEN_TX_SPREAD_BATCH];
+	uint32_t used = 0, entered = 0, m;
+	uint16_t i, n, qid, at;
+
+	for (i = 0; i < nb_pkts; i++) {
+		qids[i] = (uint8_t)eth_xen_tx_pick(ctrl, pkts[i], nq);
+		used |= UINT32_C(1) << qids[i];
+	}
+	for (m = used; m != 0; m &= m - 1) {
+		qid = (uint16_t)rte_bsf32(m);
+		qs[qid] = xnb_vif_queue(in->vif, qid);
+		room[qid] = 0;
+		rte_spinlock_lock(&in->guest_rx[qid].lock);
+		if (!xnb_queue_enter(qs[qid], XNB_DIR_RX))
+			continue;
+		entered |= UINT32_C(1) << qid;
+		rxqs[qid] = xnb_queue_rxq(qs[qid]);
+		room[qid] = eth_xen_guest_rx_room(in, &in->guest_rx[qid],
+						  rxqs[qid], true);
+	}
+	for (n = 0; n < nb_pkts; n++) {
+		qid = qids[n];
+		if (room[qid] == cnt[qid])
+			break;
+		cnt[qid]++;
+	}
+	if (n < nb_pkts) {
+		*stop = qids[n];
+		*gone = !(entered & (UINT32_C(1) << qids[n]));
+	}
+	/* Group the prefix by queue, in order within each. */
+	for (at = 0, m = used; m != 0; m &= m - 1) {
+		qid = (uint16_t)rte_bsf32(m);
+		pos[qid] = at;
+		at += cnt[qid];
+	}
+	for (i = 0; i < n; i++)
+		sorted[pos[qids[i]]++] = pkts[i];
+	for (m = used; m != 0; m &= m - 1) {
+		qid = (uint16_t)rte_bsf32(m);
+		if (cnt[qid] != 0)
+			xnb_rxq_xmit(rxqs[qid], &eth_xen_guest_rx_ops,
+				     &in->guest_rx[qid],
+				     (void **)&sorted[pos[qid] - cnt[qid]],
+				     cnt[qid]);
+		if (entered & (UINT32_C(1) << qid))
+			xnb_queue_leave(qs[qid], XNB_DIR_RX);
+		rte_spinlock_unlock(&in->guest_rx[qid].lock);
+	}
+	return n;
+}
+
+/* Multi-queue burst, in batches: frames refused after the prefix count
+ * as link_down when their queue is gone, else as full on that queue. Out
+ * of line, to keep the single-queue burst small. */
+static __rte_noinline uint16_t
+eth_xen_tx_spread(struct eth_xen_txq *txq, struct rte_mbuf **pkts,
+		  uint16_t nb_pkts, uint16_t nq)
+{
+	struct eth_xen_internals *in = txq->internals;
+	const struct xnb_ctrl *ctrl = NULL;
+	uint16_t done = 0, n, batch, stop = 0;
+	bool gone = false;
+
+	if (xnb_vif_features(in->vif)->ctrl_ring)
+		ctrl = xnb_vif_ctrl(in->vif);
+	while (done < nb_pkts) {
+		batch = RTE_MIN(nb_pkts - done, ETH_XEN_TX_SPREAD_BATCH);
+		n = eth_xen_tx_spread_batch(in, ctrl, pkts + done, batch, nq,
+					    &stop, &gone);
+		done += n;
+		if (n < batch)
+			break;
+	}
+	if (done == nb_pkts)
+		return done;
+	if (gone)
+		txq->link_down += nb_pkts - done;
+	else
+		in->guest_rx[stop].full += nb_pkts - done;
+	return done;
+}
+
 uint16_t
 eth_xen_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct eth_xen_txq *txq = queue;
 	struct eth_xen_internals *in = txq->internals;
 	uint16_t nq = xnb_vif_num_queues(in->vif);
-	uint16_t qid;
 	int ret;
 
 	if (unlikely(nq == 0)) {
 		txq->link_down += nb_pkts;
 		return 0;
 	}
-	/* Several ethdev Tx queues may share a netif queue when the guest
-	 * chose fewer queues: the ring lock serialises them. */
-	qid = txq->queue_id < nq ? txq->queue_id : txq->queue_id % nq;
-	rte_spinlock_lock(&in->guest_rx[qid].lock);
-	ret = eth_xen_guest_xmit(in, qid, pkts, nb_pkts);
-	rte_spinlock_unlock(&in->guest_rx[qid].lock);
+	/* A multi-queue guest gets each flow on the queue it hashes to; a
+	 * single-queue one everything on queue 0, whose ring lock
+	 * serialises the ethdev Tx queues. */
+	if (unlikely(nq > 1))
+		return eth_xen_tx_spread(txq, pkts, nb_pkts,
+					 RTE_MIN(nq, in->max_queues));
+	rte_spinlock_lock(&in->guest_rx[0].lock);
+	ret = eth_xen_guest_xmit(in, 0, pkts, nb_pkts);
+	rte_spinlock_unlock(&in->guest_rx[0].lock);
 	if (unlikely(ret < 0)) {
 		txq->link_down += nb_pkts;
 		return 0;

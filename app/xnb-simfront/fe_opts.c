@@ -16,6 +16,7 @@ enum {
 	OPT_DEVID,
 	OPT_QUEUES,
 	OPT_SIZE,
+	OPT_FLOWS,
 	OPT_RATE,
 	OPT_COUNT,
 	OPT_DURATION,
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "devid", required_argument, NULL, OPT_DEVID },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
 	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "duration", required_argument, NULL, OPT_DURATION },
@@ -92,6 +94,10 @@ usage(const char *prog)
 	       "  --size B            frame length, %u..%u (default 60)\n"
 	       "  --gso               IPv4/TCP frames with csum_blank, GSO "
 	       "extra above the MTU\n"
+	       "  --flows N           with --gso: N TCP flows (source ports) "
+	       "per queue in turn,\n"
+	       "                      each numbered and checked on its own "
+	       "(default 1, max %u)\n"
 	       "  --rate PPS          packets per second (default 0: as fast "
 	       "as possible)\n"
 	       "  --count N           stop sending after N packets\n"
@@ -117,11 +123,13 @@ usage(const char *prog)
 	       "  --hostile CLASS     every other packet is malformed; "
 	       "classes:\n",
 	       prog, XNB_SIM_DIR_ENV, FE_MAX_QUEUES, FE_PKT_MIN_PLAIN,
-	       FE_PKT_MAX_LEN);
+	       FE_PKT_MAX_LEN, FE_MAX_FLOWS);
 	fe_hostile_list();
 	printf("  --stats-interval S  print counters every S seconds "
 	       "(stderr)\n"
 	       "  --cpu C             pin to CPU C\n"
+	       "SIGHUP re-probes the device, as a driver unbind + bind in "
+	       "the guest does.\n"
 	       "Prints one JSON line of counters at exit; exit status 0 when "
 	       "every check passed,\n1 when one failed, 2 on a usage or "
 	       "set-up error.\n");
@@ -178,6 +186,12 @@ check(struct fe_opts *o, bool have_domid)
 			"each other\n");
 		return -EINVAL;
 	}
+	/* Plain frames have no ports; pre-built ones one flow per queue. */
+	if (o->flows > 1 && (!o->gso || o->fast_tx)) {
+		fprintf(stderr, "simfront: --flows needs --gso and excludes "
+			"--fast-tx\n");
+		return -EINVAL;
+	}
 	if (o->gso && o->no_gso) {
 		fprintf(stderr, "simfront: --gso and --no-gso exclude each "
 			"other\n");
@@ -205,6 +219,7 @@ fe_opts_parse(int argc, char **argv, struct fe_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->dir = getenv(XNB_SIM_DIR_ENV);
 	o->queues = 1;
+	o->flows = 1;
 	o->size = 60;
 	o->timeout = 30;
 	o->verify = true;
@@ -232,6 +247,11 @@ fe_opts_parse(int argc, char **argv, struct fe_opts *o)
 			ret = parse_u64(optarg, FE_MAX_QUEUES, &v);
 			ret = ret == 0 && v == 0 ? -EINVAL : ret;
 			o->queues = (unsigned int)v;
+			break;
+		case OPT_FLOWS:
+			ret = parse_u64(optarg, FE_MAX_FLOWS, &v);
+			ret = ret == 0 && v == 0 ? -EINVAL : ret;
+			o->flows = (unsigned int)v;
 			break;
 		case OPT_SIZE:
 			ret = parse_u64(optarg, FE_PKT_MAX_LEN, &v);

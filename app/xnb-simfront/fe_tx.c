@@ -114,6 +114,7 @@ tx_one(struct fe_queue *q)
 	uint32_t off = first_offset(q, len);
 	unsigned int nslots = (off + len + FE_PAGE_SIZE - 1) / FE_PAGE_SIZE;
 	bool gso = fe_tx_is_gso(fe);
+	unsigned int flow = (unsigned int)(q->tx_seq % fe->opt.flows);
 	struct fe_seg segs[FE_MAX_SLOTS] = { { NULL, 0 } };
 	int ids[FE_MAX_SLOTS];
 	struct fe_pkt_spec spec;
@@ -137,8 +138,10 @@ tx_one(struct fe_queue *q)
 	memcpy(spec.dst, fe->opt.dst_mac, 6);
 	memcpy(spec.src, fe->mac, 6);
 	spec.domid = fe->opt.domid;
-	spec.queue = (uint16_t)q->id;
-	spec.seq = q->tx_seq;
+	/* Each flow is a stream of its own (test header "queue", TCP source
+	 * port) numbered from 0: the receiver checks its order. */
+	spec.queue = (uint16_t)(q->id * fe->opt.flows + flow);
+	spec.seq = q->flow_seq[flow];
 	spec.len = len;
 	spec.tcp = fe->opt.gso;
 	ret = fe_pkt_build(&spec, segs, nslots);
@@ -173,6 +176,7 @@ tx_one(struct fe_queue *q)
 		}
 	}
 	q->tx_seq++;
+	q->flow_seq[flow]++;
 	fe->tx_good++;
 	q->st.tx_pkts++;
 	q->st.tx_bytes += len;

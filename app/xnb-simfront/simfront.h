@@ -18,6 +18,9 @@ struct xnb_simguest;
 struct fe_hostile;
 
 #define FE_MAX_QUEUES 8u
+/* Flows per queue (--flows): 8 queues of 8 fill a receiver's stream
+ * table (FE_SEQ_MAX_STREAMS). */
+#define FE_MAX_FLOWS 8u
 /* Guest pages per queue: Tx ring, Rx ring, a page per Tx id and Rx slot. */
 #define FE_PAGES_PER_QUEUE (2u + 2u * FE_RING_SIZE)
 /* Most data slots a packet may use (netif.h: the minimum a backend takes). */
@@ -30,6 +33,7 @@ struct fe_opts {
 	uint16_t domid;
 	unsigned int devid;
 	unsigned int queues;
+	unsigned int flows; /* TCP source ports per queue, in turn */
 	uint32_t size;
 	uint64_t rate; /* packets per second, 0: as fast as possible */
 	uint64_t count; /* good packets to send, 0: unbounded */
@@ -104,6 +108,7 @@ struct fe_queue {
 	unsigned int tx_nending;
 	uint32_t rx_gref[FE_RING_SIZE]; /* by ring slot, 0: none */
 	uint64_t tx_seq;
+	uint64_t flow_seq[FE_MAX_FLOWS]; /* next sequence number per flow */
 	uint64_t tx_turn; /* alternates good and hostile packets */
 	unsigned int pool_pfn; /* --fast-tx frame pool: first page */
 	uint32_t *pool_gref; /* by pool page, 0: not granted */
@@ -159,6 +164,9 @@ void fe_xenbus_poll(struct fe *fe);
 bool fe_xenbus_ready(const struct fe *fe);
 /* Netfront's remove: Closing, wait for the backend, Closed (bounded). */
 void fe_xenbus_shutdown(struct fe *fe);
+/* The guest re-probes the device (driver unbind + bind): remove, then the
+ * handshake again from Initialising. */
+void fe_xenbus_rebind(struct fe *fe);
 
 /* fe_queue.c: shared rings, event channels and grants of a queue. */
 int fe_queue_setup(struct fe_queue *q, bool split);

@@ -18,7 +18,13 @@
 #            simfront's verifier checks whole frames only)
 #   csum     TCP frames with blank checksums, finished by the PMD
 #   csum-offload  the same with Rx checksum offload on: blank on delivery
-#   mq       2 guest queues, --rxq=2 --txq=2
+#   mq       2 guest queues, --rxq=2 --txq=2, 4 TCP flows per guest queue:
+#            the PMD spreads the flows over the receiving guest's queues
+#            (both get frames), each flow in order
+#   mq-spread  the same, but guest 1 has one queue: everything it sends
+#            comes through one ethdev Tx queue, and still reaches both of
+#            guest 2's queues; guest 2's two ethdev Tx queues share guest
+#            1's one
 #   zc-jumbo, zc-max, zc-gso  jumbo, max and gso with zero-copy guest Tx
 #            (copy_threshold=0: every fragment after the first mapped):
 #            frames were mapped, and every map was unmapped at the end
@@ -38,6 +44,9 @@ backlog=4096
 tp_args=()
 fe_args=()
 checks=()
+# Guest 2 only: more simfront arguments and checks.
+g2_args=()
+g2_checks=()
 # copy_threshold devarg (empty: the PMD's default)
 zc=
 case "$VARIANT" in
@@ -86,9 +95,18 @@ csum-offload)
 	;;
 mq)
 	count=10000 rate=10000 queues=2
-	fe_args=(--size 128 --queues 2)
+	fe_args=(--size 128 --queues 2 --gso --flows 4)
 	tp_args=(--rxq=2 --txq=2)
-	checks=("queues.0.rx_pkts > 0" "queues.1.rx_pkts > 0")
+	checks=("queues.0.rx_pkts > 0" "queues.1.rx_pkts > 0"
+		"rx_reordered == 0")
+	;;
+mq-spread)
+	count=10000 rate=10000 queues=2
+	fe_args=(--size 128 --gso --flows 4)
+	g2_args=(--queues 2)
+	tp_args=(--rxq=2 --txq=2)
+	checks=("queues.0.rx_pkts > 0" "rx_reordered == 0")
+	g2_checks=("queues.1.rx_pkts > 0")
 	;;
 zc-jumbo|zc-off)
 	count=4000 rate=4000
@@ -127,11 +145,14 @@ tp_start_simhv "$SIMHV"
 declare -A guest_pid
 for d in 1 2; do
 	peer=$((3 - d))
+	extra=()
+	[ "$d" -eq 2 ] && extra=("${g2_args[@]}")
 	xl create "$d" || tp_fail "xnb-simxl create $d"
 	"$SIMFRONT" --dir "$TP_SIM" --domid "$d" --cpu 0 --wait-start \
 		--dst-mac "$(mac_of "$peer")" --count "$count" \
 		--rate "$rate" --expect-rx "$expect" --timeout 30 \
-		"${fe_args[@]}" >"$TP_DIR/g$d.out" 2>"$TP_DIR/g$d.err" &
+		"${fe_args[@]}" "${extra[@]}" >"$TP_DIR/g$d.out" \
+		2>"$TP_DIR/g$d.err" &
 	guest_pid[$d]=$!
 	TP_PIDS+=("$!")
 done
@@ -189,9 +210,12 @@ for d in 1 2; do
 		tail -n 5 "$TP_DIR/g$d.err" >&2
 		guest_fail="$guest_fail guest $d exit status $rc;"
 	fi
+	extra=()
+	[ "$d" -eq 2 ] && extra=("${g2_checks[@]}")
 	tp_json_check "$TP_DIR/g$d.out" "ok == true" "tx_pkts == $count" \
 		"rx_pkts == $expect" "rx_bad == 0" "rx_lost == 0" \
-		"tx_errors == 0" "tx_dropped == 0" "${checks[@]}" ||
+		"tx_errors == 0" "tx_dropped == 0" "${checks[@]}" \
+		"${extra[@]}" ||
 		guest_fail="$guest_fail guest $d checks;"
 done
 
