@@ -65,6 +65,24 @@ port_init(uint16_t port, struct rte_mempool *mp)
 	return -ETIMEDOUT;
 }
 
+/* Arm the Rx interrupt of queue 0 and sleep on it: 1 when woken, 0 when
+ * WAIT_MS passed without a wakeup, -1 on error. */
+static int
+sleep_on_rx_intr(uint16_t port)
+{
+	struct rte_epoll_event ev;
+	int ret;
+
+	ret = rte_eth_dev_rx_intr_enable(port, 0);
+	if (ret < 0) {
+		fprintf(stderr, "intr_enable: %s\n", rte_strerror(-ret));
+		return -1;
+	}
+	ret = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, WAIT_MS);
+	rte_eth_dev_rx_intr_disable(port, 0);
+	return ret > 0;
+}
+
 /* Broadcast frames of 60 bytes for the guest. */
 static int
 send_to_guest(uint16_t port, struct rte_mempool *mp, unsigned long n)
@@ -116,7 +134,6 @@ static int
 to_guest(uint16_t port, struct rte_mempool *mp, unsigned long n)
 {
 	struct rte_mbuf *pkts[BURST];
-	struct rte_epoll_event ev;
 	unsigned long sleeps = 0;
 	uint32_t left;
 	uint16_t got;
@@ -139,16 +156,12 @@ to_guest(uint16_t port, struct rte_mempool *mp, unsigned long n)
 	printf("sent %lu, backlog %u\n", n, left);
 	fflush(stdout);
 	while ((left = backlog(port)) != 0) {
-		ret = rte_eth_dev_rx_intr_enable(port, 0);
-		if (ret < 0) {
-			fprintf(stderr, "intr_enable: %s\n", rte_strerror(-ret));
-			return 1;
-		}
-		ret = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, WAIT_MS);
-		rte_eth_dev_rx_intr_disable(port, 0);
+		ret = sleep_on_rx_intr(port);
 		if (ret <= 0) {
-			fprintf(stderr, "no wakeup within %d ms with %u frames "
-				"waiting for guest buffers\n", WAIT_MS, left);
+			if (ret == 0)
+				fprintf(stderr, "no wakeup within %d ms with %u "
+					"frames waiting for guest buffers\n",
+					WAIT_MS, left);
 			return 1;
 		}
 		sleeps++;
@@ -169,7 +182,6 @@ int
 main(int argc, char **argv)
 {
 	struct rte_mbuf *pkts[BURST];
-	struct rte_epoll_event ev;
 	struct rte_mempool *mp;
 	unsigned long expect = 0, to_guest_n = 0, got = 0, sleeps = 0;
 	uint16_t port = 0, n;
@@ -225,16 +237,11 @@ main(int argc, char **argv)
 		}
 		if (got >= expect)
 			break;
-		ret = rte_eth_dev_rx_intr_enable(port, 0);
-		if (ret < 0) {
-			fprintf(stderr, "intr_enable: %s\n", rte_strerror(-ret));
-			return 1;
-		}
-		ret = rte_epoll_wait(RTE_EPOLL_PER_THREAD, &ev, 1, WAIT_MS);
-		rte_eth_dev_rx_intr_disable(port, 0);
+		ret = sleep_on_rx_intr(port);
 		if (ret <= 0) {
-			fprintf(stderr, "no wakeup within %d ms after %lu of "
-				"%lu frames\n", WAIT_MS, got, expect);
+			if (ret == 0)
+				fprintf(stderr, "no wakeup within %d ms after %lu "
+					"of %lu frames\n", WAIT_MS, got, expect);
 			return 1;
 		}
 		sleeps++;
