@@ -54,3 +54,18 @@ xnb_hv_close(struct xnb_hv *hv)
 	hv->ops->close(hv);
 	free(hv);
 }
+
+bool
+xnb_hv_domain_dead(struct xnb_hv *hv, xnb_domid_t domid, xnb_gref_t ref)
+{
+	uint8_t byte;
+	struct xnb_gcopy op = {
+		.source.foreign = { .ref = ref, .domid = domid },
+		.dest.virt = &byte,
+		.len = 1,
+		.flags = XNB_GCOPY_SOURCE_GREF,
+	};
+
+	return hv->ops->copy_grants(hv, &op, 1) == 0 &&
+	       op.status == XNB_GNTST_BAD_DOMAIN;
+}

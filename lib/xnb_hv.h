@@ -150,6 +150,13 @@ struct xnb_hv {
  */
 struct xnb_hv *xnb_hv_open(const char *kind, const char *arg);
 void xnb_hv_close(struct xnb_hv *hv);
+/*
+ * Whether domid is dead although its xenstore nodes may stay (a crash, a
+ * killed process): a one-byte copy from ref, a grant it gave us, fails
+ * with GNTST_bad_domain, as Xen answers for a domain that no longer
+ * exists.
+ */
+bool xnb_hv_domain_dead(struct xnb_hv *hv, xnb_domid_t domid, xnb_gref_t ref);
 
 /* The implementations, for xnb_hv_open. */
 extern const struct xnb_hv_ops xnb_hv_xen_ops;

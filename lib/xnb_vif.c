@@ -610,29 +610,18 @@ xnb_vif_destroy(struct xnb_vif *vif)
  * Connected: why the frontend cannot answer a Closing, or NULL when it
  * may. Its device directory is gone (the watch event may still be
  * queued), or its domain died (crashed, killed: its xenstore nodes stay
- * until a toolstack cleans up), which a one-byte grant copy from its Tx
- * ring tells: GNTST_bad_domain, as Xen answers for a domain that no
- * longer exists.
+ * until a toolstack cleans up), which its Tx ring grant tells.
  */
 static const char *
 frontend_gone(struct xnb_vif *vif)
 {
 	char path[XNB_VIF_PATH_LEN];
-	uint8_t byte;
 	uint32_t st;
-	struct xnb_gcopy op = {
-		.source.foreign = { .ref = vif->probe_ref,
-				    .domid = vif->domid },
-		.dest.virt = &byte,
-		.len = 1,
-		.flags = XNB_GCOPY_SOURCE_GREF,
-	};
 
 	if (xnb_vif_path_join(path, vif->fe_path, "state") == 0 &&
 	    xnb_xs_read_uint(vif->hv, path, UINT32_MAX, &st) == -ENOENT)
 		return "its device was removed";
-	if (vif->hv->ops->copy_grants(vif->hv, &op, 1) == 0 &&
-	    op.status == XNB_GNTST_BAD_DOMAIN)
+	if (xnb_hv_domain_dead(vif->hv, vif->domid, vif->probe_ref))
 		return "its domain is dead";
 	return NULL;
 }

@@ -485,24 +485,17 @@ fe_ring_ref(struct xd_hotplug *hp, const struct rec *r, uint32_t *ref)
  * Whether r's domain is gone: the toolstack removed its xenstore directory
  * (xl destroy), or it died on its own while connected (a crash, a killed
  * process: its xenstore nodes stay until a toolstack cleans up, and its
- * grants stay mapped unless we let go): then a one-byte copy from its Tx
- * ring grant fails with GNTST_bad_domain, as Xen answers for a domain that
- * no longer exists. A frontend that closed first (a clean shutdown) left
- * nothing mapped: its vif waits for the toolstack, as with netback.
+ * grants stay mapped unless we let go), which its Tx ring grant tells. A
+ * frontend that closed first (a clean shutdown) left nothing mapped: its
+ * vif waits for the toolstack, as with netback.
  */
 static bool
 domain_gone(struct xd_hotplug *hp, const struct rec *r)
 {
 	struct xnb_hv *hv = hp->conf.hv;
+	xnb_gref_t ref;
 	unsigned int n;
 	char **d, *dom;
-	uint8_t byte;
-	struct xnb_gcopy op = {
-		.source.foreign.domid = r->domid,
-		.dest.virt = &byte,
-		.len = 1,
-		.flags = XNB_GCOPY_SOURCE_GREF,
-	};
 
 	dom = hv->ops->xs_domain_path(hv, r->domid);
 	if (dom == NULL)
@@ -513,10 +506,9 @@ domain_gone(struct xd_hotplug *hp, const struct rec *r)
 	if (d == NULL && errno == ENOENT)
 		return true;
 	if (r->st != REC_SERVED || fe_state(hp, r) == XNB_XB_CLOSED ||
-	    fe_ring_ref(hp, r, &op.source.foreign.ref) < 0)
+	    fe_ring_ref(hp, r, &ref) < 0)
 		return false;
-	return hv->ops->copy_grants(hv, &op, 1) == 0 &&
-	       op.status == XNB_GNTST_BAD_DOMAIN;
+	return xnb_hv_domain_dead(hv, r->domid, ref);
 }
 
 /* @releaseDomain: drop the vifs of domains that no longer exist. */
